@@ -1,0 +1,58 @@
+// Lint configuration. The import-boundary rules enforce SPEC §1: each layer lists what it may
+// not import. Like VS Code's layering rule, the exception list may only shrink.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'http', 'https', 'net', 'zlib', 'crypto', 'stream', 'worker_threads', 'url'];
+
+/** `stats/` is pure: it imports nothing of ours outside itself, no Node built-ins, no DuckDB. */
+const statsBoundary = {
+  files: ['stats/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        { group: ['../*', '!../stats', '!../stats/*'], message: 'stats/ imports nothing of ours (SPEC §1).' },
+        { group: ['@duckdb/*', 'electron', 'react', ...nodeBuiltins], message: 'stats/ is pure: no I/O, no DuckDB, no Electron, no DOM (SPEC §1).' },
+      ],
+    }],
+  },
+};
+
+/** `data/` may import `stats/` and nothing else of ours. */
+const dataBoundary = {
+  files: ['data/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        { group: ['**/cli', '**/cli/*', '**/electron', '**/electron/*', '**/renderer', '**/renderer/*', '**/test', '**/test/*'], message: 'data/ may import only stats/ (SPEC §1).' },
+        { group: ['electron', 'react'], message: 'data/ is platform-neutral (SPEC §1).' },
+      ],
+    }],
+  },
+};
+
+/** The command line is a host like Electron: it may use data/ and stats/, never the UI. */
+const cliBoundary = {
+  files: ['cli/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        { group: ['**/electron', '**/electron/*', '**/renderer', '**/renderer/*', '**/test', '**/test/*', 'electron', 'react'], message: 'cli/ is a host over data/ and stats/ (SPEC §1).' },
+      ],
+    }],
+  },
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'test-artifacts/**', 'bin/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  statsBoundary,
+  dataBoundary,
+  cliBoundary,
+);

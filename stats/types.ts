@@ -1,0 +1,139 @@
+/**
+ * Types shared by every function of `stats/`: sufficient statistics in, result objects out.
+ *
+ * `stats/` is pure: no I/O, no DuckDB, no DOM. Bad input never throws; a result carries a
+ * `StatsErrorCode` and `null` in place of any number that could not be computed (JSON has no NaN).
+ */
+
+/** A probability or significance level in [0, 1]. */
+export type Probability = number & { readonly __brand: 'Probability' };
+/** A relative change as a fraction: 0.05 means +5 %. */
+export type RelativeFraction = number & { readonly __brand: 'RelativeFraction' };
+/** A duration in days (fractional days allowed). */
+export type Days = number & { readonly __brand: 'Days' };
+
+/** How a metric's per-unit values are distributed, which decides the variance convention. */
+export type MetricType = 'binomial' | 'continuous' | 'ratio';
+
+/**
+ * Sufficient statistics of one arm for a binomial or continuous metric:
+ * `n` units, Σy, Σy². For binomial metrics y ∈ {0, 1}, so `sum` is the number of conversions.
+ */
+export interface SampleMoments {
+  readonly n: number;
+  readonly sum: number;
+  readonly sumSquares: number;
+}
+
+/**
+ * Sufficient statistics of one arm with a CUPED covariate x (the pre-period value of the same
+ * metric, or a named unit-table column): Σx, Σx², Σxy over the same `n` units.
+ */
+export interface CovariateMoments extends SampleMoments {
+  readonly sumX: number;
+  readonly sumX2: number;
+  readonly sumXY: number;
+}
+
+/**
+ * Sufficient statistics of one arm for a ratio metric Σnumerator / Σdenominator over units
+ * (e.g. average order value = revenue / orders): per-unit numerator m and denominator d.
+ */
+export interface RatioMoments {
+  readonly n: number;
+  readonly sumNum: number;
+  readonly sumNum2: number;
+  readonly sumDen: number;
+  readonly sumDen2: number;
+  readonly sumNumDen: number;
+}
+
+/** Why a number could not be computed. Stable codes, shown by the UI. */
+export type StatsErrorCode =
+  | 'EMPTY_VARIANT' // n = 0 in an arm
+  | 'SINGLE_UNIT' // n = 1 in an arm: no sample variance
+  | 'ZERO_VARIANCE' // both arms have zero variance: no test is possible
+  | 'ZERO_CONTROL_MEAN' // relative uplift undefined
+  | 'ZERO_DENOMINATOR' // ratio metric with Σdenominator = 0
+  | 'NO_COVARIATE_VARIANCE'; // CUPED impossible: var(x) = 0 over all units
+
+/** A point estimate with a two-sided confidence interval at level 1 − α. */
+export interface Interval {
+  readonly estimate: number | null;
+  readonly ciLower: number | null;
+  readonly ciUpper: number | null;
+}
+
+/** One arm's summary as reported: variance is p(1−p) for binomial, sample variance (n−1) otherwise. */
+export interface VariantSummary {
+  readonly variant: string;
+  readonly n: number;
+  readonly mean: number | null;
+  readonly variance: number | null;
+}
+
+/** CUPED-adjusted comparison of one treatment arm against control. */
+export interface CupedComparison {
+  readonly theta: number;
+  /** 1 − (V'_v/n_v + V'_c/n_c)/(V_v/n_v + V_c/n_c), a fraction in (−∞, 1]. */
+  readonly varianceReduction: number | null;
+  readonly absolute: Interval;
+  readonly relative: Interval;
+  readonly pValue: number | null;
+  readonly errorCode: StatsErrorCode | null;
+}
+
+/** One treatment arm against control. */
+export interface Comparison {
+  readonly variant: string;
+  readonly control: string;
+  readonly absolute: Interval;
+  /** Fractions: 0.05 = +5 %. */
+  readonly relative: Interval;
+  readonly pValue: number | null;
+  readonly cuped: CupedComparison | null;
+  readonly errorCode: StatsErrorCode | null;
+}
+
+/** Settings every test needs. */
+export interface TestSettings {
+  /** Two-sided significance level, default 0.05. */
+  readonly alpha: number;
+}
+
+/** Power-analysis settings: relative MDE (fraction) and power 1 − β. */
+export interface PowerSettings extends TestSettings {
+  readonly relativeMde: number;
+  readonly power: number;
+}
+
+/** Stable warning codes of SPEC §4.1. */
+export type WarningCode =
+  | 'sample_ratio_mismatch'
+  | 'low_sample_size'
+  | 'low_conversions'
+  | 'underpowered'
+  | 'min_runtime_not_reached'
+  | 'multiple_exposures'
+  | 'cuped_unavailable'
+  | 'immature_retention';
+
+/** A warning with the numbers behind it. */
+export interface AnalysisWarning {
+  readonly code: WarningCode;
+  readonly message: string;
+  readonly metric?: string;
+  readonly variant?: string;
+  readonly values?: Readonly<Record<string, number | string | null>>;
+}
+
+export type VerdictStatus = 'winner' | 'loser' | 'inconclusive' | 'not_ready';
+
+export interface Verdict {
+  readonly status: VerdictStatus;
+  readonly reason: string;
+  /** The treatment arm the verdict is about (winner or loser), if any. */
+  readonly variant?: string;
+  /** SPEC §4.2: winner → PROVEN, loser → ROLLED_BACK, otherwise none. */
+  readonly proposedTransition: 'PROVEN' | 'ROLLED_BACK' | null;
+}
