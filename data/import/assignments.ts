@@ -1,0 +1,32 @@
+/**
+ * Rebuilds `assignments`, the first exposure of every (experiment, unit) (SPEC §2.3), from the
+ * event log and the unit tables. Units that saw several variants keep `variant_id = NULL` and
+ * their `variant_count`, so the analysis can exclude and count them.
+ */
+import { listValue } from '@duckdb/node-api';
+import type { Database } from '../database.ts';
+
+/** Recomputes all assignments; run inside the import transaction. */
+export async function rebuildAssignments(db: Database, exposureEvents: readonly string[]): Promise<void> {
+  await db.run('DELETE FROM assignments');
+  await db.run(`
+    INSERT INTO assignments
+    SELECT experiment_id, user_id,
+           CASE WHEN count(DISTINCT variant_id) = 1 THEN min(variant_id) END,
+           count(DISTINCT variant_id), min(ts), 'events', NULL, NULL,
+           arg_min(user_segment, ts)
+    FROM events
+    WHERE list_contains($exposure, event_name) AND experiment_id IS NOT NULL AND variant_id IS NOT NULL
+    GROUP BY experiment_id, user_id`, { exposure: listValue([...exposureEvents]) });
+  // Unit tables: the earliest row by timestamp, else by file order, gives variant and values.
+  await db.run(`
+    INSERT INTO assignments
+    SELECT experiment_id, unit_id,
+           CASE WHEN count(DISTINCT variant_id) = 1 THEN min(variant_id) END,
+           count(DISTINCT variant_id), min(ts), 'unit_table',
+           arg_min(file_id, (coalesce(ts, 'infinity'::TIMESTAMPTZ), file_id, line)),
+           arg_min(line, (coalesce(ts, 'infinity'::TIMESTAMPTZ), file_id, line)),
+           NULL
+    FROM unit_rows
+    GROUP BY experiment_id, unit_id`);
+}

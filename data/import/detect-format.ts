@@ -1,0 +1,124 @@
+/**
+ * Recognises a file's format from its name and sniffs the CSV delimiter and header from its
+ * first bytes (decompressing `.gz`), before DuckDB reads the whole file.
+ */
+import { open } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+
+export type FileFormat = 'csv' | 'ndjson' | 'parquet';
+
+export interface SniffResult {
+  readonly format: FileFormat;
+  readonly gzip: boolean;
+  /** CSV only: the field delimiter. */
+  readonly delimiter: string;
+  /** Column names of the first record (CSV) — DuckDB's parse is authoritative later. */
+  readonly header: readonly string[];
+}
+
+/** Thrown for input the importer cannot read; its message is one line for the user. */
+export class ImportInputError extends Error {
+  override readonly name = 'ImportInputError';
+}
+
+const SNIFF_BYTES = 256 * 1024;
+const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/** Format from the file name: `.csv`, `.tsv`, `.txt` (+`.gz`) → csv; `.ndjson`, `.jsonl`, `.json` → ndjson; `.parquet` → parquet. */
+export function formatFromPath(path: string): { format: FileFormat; gzip: boolean } | null {
+  const lower = path.toLowerCase();
+  const gzip = lower.endsWith('.gz');
+  const name = gzip ? lower.slice(0, -3) : lower;
+  if (name.endsWith('.parquet') || name.endsWith('.pq')) return gzip ? null : { format: 'parquet', gzip };
+  if (name.endsWith('.ndjson') || name.endsWith('.jsonl') || name.endsWith('.json')) return { format: 'ndjson', gzip };
+  if (name.endsWith('.csv') || name.endsWith('.tsv') || name.endsWith('.txt')) return { format: 'csv', gzip };
+  return null;
+}
+
+/**
+ * Reads the first 256 KiB of `path` and returns its format, delimiter and header.
+ * @throws ImportInputError for an unreadable file, an unknown extension, or an empty file.
+ */
+export async function sniffFile(path: string): Promise<SniffResult> {
+  const kind = formatFromPath(path);
+  if (!kind) throw new ImportInputError(`${path}: unknown file type (expected .csv, .tsv, .csv.gz, .ndjson, .jsonl or .parquet)`);
+  let head: Buffer;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const buffer = Buffer.alloc(SNIFF_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw new ImportInputError(`${path}: cannot read file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (head.length === 0) throw new ImportInputError(`${path}: file is empty`);
+  if (kind.format === 'parquet') {
+    if (head.subarray(0, 4).toString('latin1') !== 'PAR1') throw new ImportInputError(`${path}: not a Parquet file`);
+    return { ...kind, delimiter: ',', header: [] };
+  }
+  const text = kind.gzip ? gunzipPrefix(path, head) : head.toString('utf8');
+  if (kind.format === 'ndjson') return { ...kind, delimiter: ',', header: [] };
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).slice(0, 50);
+  if (kind.gzip || text.length < head.length * 2) lines.pop(); // the last line may be cut
+  const nonEmpty = lines.filter((line) => line.trim() !== '');
+  if (nonEmpty.length === 0) throw new ImportInputError(`${path}: file has no header line`);
+  const delimiter = sniffDelimiter(nonEmpty, path.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv'));
+  return { ...kind, delimiter, header: splitRecord(nonEmpty[0]!, delimiter) };
+}
+
+function gunzipPrefix(path: string, head: Buffer): string {
+  try {
+    return gunzipSync(head, { finishFlush: 2 /* Z_SYNC_FLUSH: a prefix is fine */ }).toString('utf8');
+  } catch {
+    throw new ImportInputError(`${path}: not a valid gzip file`);
+  }
+}
+
+/**
+ * Picks the delimiter whose field count is the same (and > 1) on the most sampled lines,
+ * preferring the header's count; ties go to the order `, ; tab |`.
+ */
+export function sniffDelimiter(lines: readonly string[], tsvName = false): string {
+  if (tsvName) return '\t';
+  let best: string = ',';
+  let bestScore = -1;
+  for (const delimiter of DELIMITERS) {
+    const counts = lines.map((line) => splitRecord(line, delimiter).length);
+    const headerCount = counts[0]!;
+    if (headerCount < 2) continue;
+    const consistent = counts.filter((count) => count === headerCount).length;
+    const score = consistent * 1000 + headerCount;
+    if (score > bestScore) {
+      best = delimiter;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** Splits one CSV record (RFC 4180 quoting with doubled quotes) for sniffing only. */
+export function splitRecord(line: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === '') quoted = true;
+    else if (ch === delimiter) {
+      fields.push(field);
+      field = '';
+    } else field += ch;
+  }
+  fields.push(field);
+  return fields.map((f) => f.trim());
+}

@@ -1,0 +1,155 @@
+/**
+ * Validates a staged event log (canonical or pricing export) in SQL and moves each row either into
+ * `events` or into `rejects` with its reason (SPEC §2.2; codes in docs/analysis-definitions.md).
+ */
+import { listValue } from '@duckdb/node-api';
+import { quoteIdentifier, toNumber, type Database } from '../database.ts';
+import type { EventLogMapping } from './mapping.ts';
+import { parseBooleanSql, parseNumberSql, parseTimestampSql, textSql, zonelessTimestampSql } from './sql-parsers.ts';
+
+export interface ValidationCounts {
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly zonelessTimestamps: number;
+}
+
+/** Event names as configured (SPEC §2.1 defaults in `settings.ts`). */
+export interface EventNames {
+  readonly exposure: readonly string[];
+  readonly conversion: readonly string[];
+}
+
+const PRICING_EXPOSURE_EVENT = 'pricing_experiment_segment';
+const PRICING_ORDER_EVENT = 'order.completed';
+
+/** Builds the SQL expression of each canonical field from the mapping. */
+function fieldExpressions(mapping: EventLogMapping, header: readonly string[]): Record<string, string> {
+  const col = (name: string | undefined): string => (name ? quoteIdentifier(name) : 'NULL::VARCHAR');
+  const c = mapping.columns;
+  const mappedSources = new Set(Object.values(c));
+  const extra = header.filter((name) => !mappedSources.has(name));
+  const extraJson = extra.length
+    ? `to_json(struct_pack(${extra.map((name) => `${quoteIdentifier(name)} := ${quoteIdentifier(name)}`).join(', ')}))`
+    : 'NULL::JSON';
+  if (mapping.preset === 'pricing_export') {
+    return {
+      event_name: `'${PRICING_EXPOSURE_EVENT}'`,
+      event_version: 'NULL::VARCHAR',
+      timestamp: col(c.recordedAt),
+      user_id: textSql(col(c.journeyId)),
+      experiment_id: textSql(col(c.slug)),
+      variant_id: textSql(col(c.variantKey)),
+      is_control: parseBooleanSql(col(c.isControl)),
+      user_segment: 'NULL::VARCHAR',
+      plan_code: 'NULL::VARCHAR',
+      revenue_text: textSql(col(c.orderTotal)),
+      revenue_cents: `round(${parseNumberSql(col(c.orderTotal))} * 100)`,
+      currency: textSql(col(c.orderCurrency)),
+      request_id: textSql(col(c.eventId)),
+      session_id: textSql(col(c.journeyId)),
+      store_id: 'NULL::VARCHAR',
+      order_id: textSql(col(c.orderId)),
+      properties: extraJson,
+    };
+  }
+  const revenueSource = c.revenue_cents ?? c.value;
+  const revenueScale = c.revenue_cents ? '' : ' * 100';
+  const properties = c.properties
+    ? `CASE WHEN json_valid(${col(c.properties)}) THEN ${col(c.properties)}::JSON ELSE to_json(${col(c.properties)}) END`
+    : extraJson;
+  return {
+    event_name: textSql(col(c.event_name)),
+    event_version: textSql(col(c.event_version)),
+    timestamp: col(c.timestamp),
+    user_id: textSql(col(c.user_id)),
+    experiment_id: textSql(col(c.experiment_id)),
+    variant_id: textSql(col(c.variant_id)),
+    is_control: parseBooleanSql(col(c.is_control)),
+    user_segment: textSql(col(c.user_segment)),
+    plan_code: textSql(col(c.plan_code)),
+    revenue_text: textSql(col(revenueSource)),
+    revenue_cents: `round(${parseNumberSql(col(revenueSource))}${revenueScale})`,
+    currency: textSql(col(c.currency)),
+    request_id: textSql(col(c.request_id)),
+    session_id: textSql(col(c.session_id)),
+    store_id: textSql(col(c.store_id)),
+    order_id: textSql(col(c.order_id)),
+    properties,
+  };
+}
+
+/**
+ * Validates `stage` as an event log of file `fileId`; inserts accepted rows into `events` and the
+ * rest, with the parser's rejects, into `rejects`.
+ */
+export async function validateEventLog(
+  db: Database,
+  fileId: number,
+  mapping: EventLogMapping,
+  header: readonly string[],
+  names: EventNames,
+): Promise<ValidationCounts> {
+  const f = fieldExpressions(mapping, header);
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE stage_checked AS
+    WITH typed AS (
+      SELECT __line, __raw,
+        ${f.event_name} AS event_name, ${f.event_version} AS event_version,
+        ${textSql(f.timestamp!)} AS ts_text, ${parseTimestampSql(f.timestamp!)} AS ts,
+        ${f.user_id} AS user_id, ${f.experiment_id} AS experiment_id, ${f.variant_id} AS variant_id,
+        ${f.is_control} AS is_control, ${f.user_segment} AS user_segment, ${f.plan_code} AS plan_code,
+        ${f.revenue_text} AS revenue_text, ${f.revenue_cents} AS revenue_cents,
+        ${f.currency} AS currency, ${f.request_id} AS request_id, ${f.session_id} AS session_id,
+        ${f.store_id} AS store_id, ${f.order_id} AS order_id, ${f.properties} AS properties,
+        row_number() OVER (PARTITION BY __raw ORDER BY __line) AS copy_no
+      FROM stage
+    )
+    SELECT *,
+      CASE
+        WHEN event_name IS NULL THEN 'missing_event_name'
+        WHEN user_id IS NULL THEN 'missing_user_id'
+        WHEN ts IS NULL THEN 'bad_timestamp'
+        WHEN list_contains($exposure, event_name) AND (experiment_id IS NULL OR variant_id IS NULL) THEN 'unknown_variant_shape'
+        WHEN revenue_text IS NOT NULL AND revenue_cents IS NULL THEN 'bad_number'
+        WHEN revenue_cents < 0 THEN 'negative_revenue'
+        WHEN copy_no > 1 THEN 'duplicate_event'
+      END AS reason,
+      CASE WHEN ts IS NULL THEN 'timestamp: ' || coalesce(ts_text, '(empty)')
+           WHEN revenue_text IS NOT NULL AND (revenue_cents IS NULL OR revenue_cents < 0) THEN 'revenue: ' || revenue_text
+      END AS detail
+    FROM typed`, { exposure: listValue([...names.exposure]) });
+  const isPricing = mapping.preset === 'pricing_export';
+  await db.run(`
+    INSERT INTO events
+    SELECT $file, __line, event_name, event_version, ts, user_id, experiment_id, variant_id, is_control,
+           user_segment, plan_code, ${isPricing ? 'NULL' : 'revenue_cents'}, currency, request_id, session_id,
+           store_id, order_id, properties
+    FROM stage_checked WHERE reason IS NULL ORDER BY __line`, { file: fileId });
+  if (isPricing) {
+    // A pricing-export row that carries an order is also the order's conversion event.
+    await db.run(`
+      INSERT INTO events
+      SELECT $file, __line, $order_event, NULL, ts, user_id, experiment_id, variant_id, is_control,
+             user_segment, plan_code, revenue_cents, currency, request_id, session_id, store_id, order_id, properties
+      FROM stage_checked WHERE reason IS NULL AND order_id IS NOT NULL ORDER BY __line`,
+    { file: fileId, order_event: PRICING_ORDER_EVENT });
+  }
+  await insertRejects(db, fileId);
+  const counts = (await db.query<{ accepted: bigint; rejected: bigint; zoneless: bigint }>(`
+    SELECT count(*) FILTER (WHERE reason IS NULL) AS accepted,
+           count(*) FILTER (WHERE reason IS NOT NULL) + (SELECT count(*) FROM stage_parse_rejects) AS rejected,
+           count(*) FILTER (WHERE reason IS NULL AND ${zonelessTimestampSql('ts_text')}) AS zoneless
+    FROM stage_checked`))[0]!;
+  await db.run('DROP TABLE stage_checked');
+  return { accepted: toNumber(counts.accepted)!, rejected: toNumber(counts.rejected)!, zonelessTimestamps: toNumber(counts.zoneless)! };
+}
+
+/** Moves the validator's rejects (`stage_checked.reason`) and the parser's into `rejects`. */
+export async function insertRejects(db: Database, fileId: number): Promise<void> {
+  await db.run(`
+    INSERT INTO rejects
+    SELECT $file, __line, __raw, reason, detail FROM stage_parse_rejects
+    UNION ALL
+    SELECT $file, __line, __raw, reason, detail FROM stage_checked WHERE reason IS NOT NULL
+    ORDER BY 2`, { file: fileId });
+}

@@ -1,0 +1,48 @@
+/**
+ * Analysis settings and their defaults (SPEC §2.1, §3, §4, §4.1). Validated with zod wherever
+ * they enter from outside (command line, settings file, IPC).
+ */
+import { z } from 'zod';
+
+/** Exposure event names (SPEC §2.1 defaults). */
+export const DEFAULT_EXPOSURE_EVENTS = [
+  'exposure', 'experiment.exposure', 'experiment.variant.exposed', 'offer.exposed', 'pricing_experiment_segment',
+] as const;
+
+/** Conversion event names (SPEC §2.1 defaults). */
+export const DEFAULT_CONVERSION_EVENTS = [
+  'conversion', 'checkout.completed', 'checkout_complete', 'order.completed', 'plan.changed', 'plan_change',
+] as const;
+
+export const analysisSettingsSchema = z.object({
+  /** Two-sided significance level. */
+  alpha: z.number().gt(0).lt(1).default(0.05),
+  /** Power 1 − β of the sample-size calculation. */
+  power: z.number().gt(0).lt(1).default(0.8),
+  /** Minimum detectable effect, relative to the control mean (0.05 = 5 %). */
+  mde: z.number().gt(0).default(0.05),
+  /** Units per variant below which `low_sample_size` is raised. */
+  minSamplePerVariant: z.number().int().nonnegative().default(1000),
+  /** Days from first exposure to the end of the data below which `min_runtime_not_reached` is raised. */
+  minRuntimeDays: z.number().nonnegative().default(7),
+  /** CUPED pre-period length P in days: the covariate is measured in [t0 − P, t0). */
+  cupedPrePeriodDays: z.number().positive().default(14),
+  /** Whether the verdict uses the CUPED-adjusted comparison when one is available. */
+  cuped: z.boolean().default(true),
+  exposureEvents: z.array(z.string().min(1)).min(1).default([...DEFAULT_EXPOSURE_EVENTS]),
+  conversionEvents: z.array(z.string().min(1)).min(1).default([...DEFAULT_CONVERSION_EVENTS]),
+  /** Control variant override (otherwise: mapping, is_control, "control", first). */
+  control: z.string().min(1).optional(),
+  /** Exposure date filter, UTC, half-open [from, to). ISO-8601 dates or timestamps. */
+  exposureFrom: z.string().optional(),
+  exposureTo: z.string().optional(),
+  /** Only units whose first exposure carries this `user_segment`. */
+  segment: z.string().optional(),
+});
+
+export type AnalysisSettings = z.infer<typeof analysisSettingsSchema>;
+
+/** Settings with every default filled in. */
+export function defaultSettings(overrides: Partial<z.input<typeof analysisSettingsSchema>> = {}): AnalysisSettings {
+  return analysisSettingsSchema.parse(overrides);
+}
