@@ -26,7 +26,7 @@ export const analysisSettingsSchema = z.object({
   /** Days from first exposure to the end of the data below which `min_runtime_not_reached` is raised. */
   minRuntimeDays: z.number().nonnegative().default(7),
   /** CUPED pre-period length P in days: the covariate is measured in [t0 − P, t0). */
-  cupedPrePeriodDays: z.number().positive().default(14),
+  cupedPrePeriodDays: z.number().int().positive().default(14),
   /** Whether the verdict uses the CUPED-adjusted comparison when one is available. */
   cuped: z.boolean().default(true),
   exposureEvents: z.array(z.string().min(1)).min(1).default([...DEFAULT_EXPOSURE_EVENTS]),

@@ -60,8 +60,8 @@ export function deriveSeed(seed: number, label: string): number {
 /** Creates the random stream `label` of simulation seed `seed`. */
 export function createRandomStream(seed: number, label: string): RandomStream {
   const base = uniform.factory(0, 1, { seed: deriveSeed(seed, label) });
-  const gauss = normal.factory(0, 1, { prng: base.PRNG });
-  const pois = poisson.factory({ prng: base.PRNG });
+  const gauss = normal.factory(0, 1, { prng: base });
+  const pois = poisson.factory({ prng: base });
   const stream: RandomStream = {
     uniform: () => base(),
     between: (min, max) => min + (max - min) * base(),

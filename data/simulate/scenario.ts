@@ -18,10 +18,10 @@ export const DEFAULT_OVERLAP_SHARE = 0.15;
 function checkoutRedesign(): SimulatedExperiment {
   return {
     experimentId: 'checkout-redesign',
-    trafficShare: 0.6,
+    trafficShare: 0.65,
     variants: [
       { variantId: 'control', isControl: true, weight: 1, conversionRate: 0.1, meanOrderValueCents: 5200, retentionD1: 0.4, retentionD7: 0.22 },
-      { variantId: 'treatment', isControl: false, weight: 1, conversionRate: 0.12, meanOrderValueCents: 5200, retentionD1: 0.41, retentionD7: 0.22 },
+      { variantId: 'treatment', isControl: false, weight: 1, conversionRate: 0.125, meanOrderValueCents: 5200, retentionD1: 0.41, retentionD7: 0.22 },
     ],
   };
 }
@@ -36,7 +36,7 @@ function checkoutRedesign(): SimulatedExperiment {
 function springOffer(): SimulatedExperiment {
   return {
     experimentId: 'spring-offer',
-    trafficShare: 0.4,
+    trafficShare: 0.35,
     variants: [
       { variantId: 'control', isControl: true, weight: 1, conversionRate: 0.06, meanOrderValueCents: 5900, retentionD1: 0.35, retentionD7: 0.18 },
       { variantId: 'annual-20off', isControl: false, weight: 1, conversionRate: 0.075, meanOrderValueCents: 7900, retentionD1: 0.36, retentionD7: 0.2 },

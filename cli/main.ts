@@ -1,0 +1,178 @@
+/**
+ * `experiment-desk` — the command-line host (SPEC §1): import, analyze, demo.
+ * Exit codes: 0 success; 2 bad usage or unreadable input (one line on stderr, no stack trace);
+ * 1 an unexpected failure.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { analyzeDatabase } from '../data/analysis/analyze.ts';
+import { APP_VERSION } from '../data/app-version.ts';
+import { openDatabase, type Database } from '../data/database.ts';
+import { ImportInputError } from '../data/import/detect-format.ts';
+import { ImportCancelledError, importFile, type ImportSummary } from '../data/import/import-file.ts';
+import { defaultScenario, writeEventLogCsv } from '../data/simulate/index.ts';
+import { analysisSettings, collect, mappingOptions, type CliFlags } from './options.ts';
+import { renderImportSummary, renderReport } from './render-report.ts';
+import { UsageError } from './usage-error.ts';
+
+interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const defaultIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+function addMappingOptions(command: Command): Command {
+  return command
+    .option('--db <path>', 'database file (default: in memory)')
+    .option('--unit <col>', 'unit (randomization id) column')
+    .option('--variant <col>', 'variant column (unit tables)')
+    .option('--control <value>', 'control variant')
+    .option('--experiment <col>', 'experiment column')
+    .option('--timestamp <col>', 'timestamp column (ISO-8601 or epoch ms; no zone = UTC)')
+    .option('--metric <col>', 'metric column of a unit table (repeatable)', collect)
+    .option('--covariate <metric=col>', 'CUPED covariate column for a metric (repeatable)', collect)
+    .option('--force', 're-import files already imported (same content hash)');
+}
+
+function addAnalysisOptions(command: Command): Command {
+  return command
+    .option('--alpha <n>', 'two-sided significance level', '0.05')
+    .option('--mde <n>', 'relative minimum detectable effect (0.05 = 5%)', '0.05')
+    .option('--power <n>', 'power for the sample-size calculation', '0.8')
+    .option('--min-sample <n>', 'minimum units per variant', '1000')
+    .option('--min-runtime <days>', 'minimum runtime in days', '7')
+    .option('--pre-period <days>', 'CUPED pre-period in days (event logs)', '14')
+    .option('--from <date>', 'only units first exposed at or after this UTC date/time')
+    .option('--to <date>', 'only units first exposed before this UTC date/time')
+    .option('--segment <name>', 'only units whose exposure carries this user_segment')
+    .option('--no-cuped', 'base the verdict on unadjusted results')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--out <file>', 'write the output to a file instead of stdout');
+}
+
+async function importAll(db: Database, files: readonly string[], flags: CliFlags, io: Io): Promise<ImportSummary[]> {
+  const summaries: ImportSummary[] = [];
+  const mapping = mappingOptions(flags);
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    for (const file of files) {
+      if (process.stderr.isTTY) io.stderr(`importing ${file} …\n`);
+      summaries.push(await importFile(db, file, { mapping, force: flags.force ?? false, signal: controller.signal }));
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  return summaries;
+}
+
+async function emit(text: string, flags: CliFlags, io: Io): Promise<void> {
+  if (flags.out) {
+    await writeFile(flags.out, text.endsWith('\n') ? text : `${text}\n`);
+    io.stderr(`wrote ${flags.out}\n`);
+  } else io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+async function analyzeAndPrint(db: Database, summaries: readonly ImportSummary[], flags: CliFlags, io: Io): Promise<void> {
+  const settings = analysisSettings(flags);
+  const report = await analyzeDatabase(db, settings);
+  if (flags.format === 'json') {
+    await emit(JSON.stringify(report, null, 2), flags, io);
+    if (summaries.length > 0 && flags.out) io.stderr(`${renderImportSummary(summaries)}\n`);
+    return;
+  }
+  const head = summaries.length > 0 ? `${renderImportSummary(summaries)}\n\n` : '';
+  await emit(head + renderReport(report), flags, io);
+}
+
+async function withDatabase<T>(path: string | undefined, work: (db: Database) => Promise<T>): Promise<T> {
+  let db: Database;
+  try {
+    db = await openDatabase(path ?? ':memory:');
+  } catch (error) {
+    throw new UsageError(`--db ${path}: cannot open database (${(error as Error).message.split('\n')[0]})`);
+  }
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function buildProgram(io: Io): Command {
+  const program = new Command('experiment-desk')
+    .description('Local A/B-test analysis on DuckDB: conversion, revenue, retention, CUPED, SRM, power, verdicts.')
+    .version(APP_VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+
+  addAnalysisOptions(addMappingOptions(program.command('analyze')))
+    .argument('[files...]', 'event logs or unit tables (.csv, .csv.gz, .tsv, .ndjson, .parquet)')
+    .description('import files (if given) and analyse every experiment in the database')
+    .action(async (files: string[], flags: CliFlags) => {
+      if (files.length === 0 && !flags.db) throw new UsageError('analyze needs FILE... or --db PATH');
+      await withDatabase(flags.db, async (db) => analyzeAndPrint(db, await importAll(db, files, flags, io), flags, io));
+    });
+
+  addMappingOptions(program.command('import'))
+    .argument('<files...>', 'files to import')
+    .description('import files into a database file (--db) and print the summary')
+    .action(async (files: string[], flags: CliFlags) => {
+      if (!flags.db) throw new UsageError('import needs --db PATH (an in-memory import would be lost)');
+      await withDatabase(flags.db, async (db) => io.stdout(`${renderImportSummary(await importAll(db, files, flags, io))}\n`));
+    });
+
+  addAnalysisOptions(program.command('demo'))
+    .description('simulate a realistic event log (two experiments, known effects), import it and analyse it')
+    .option('--db <path>', 'database file (default: in memory)')
+    .option('--seed <n>', 'simulation seed')
+    .option('--keep <file>', 'also write the simulated event log to this .csv file')
+    .action(async (flags: CliFlags & { seed?: string; keep?: string }) => {
+      const seed = flags.seed === undefined ? undefined : Number(flags.seed);
+      if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed ${flags.seed}: not an integer`);
+      const dir = await mkdtemp(join(tmpdir(), 'experiment-desk-demo-'));
+      try {
+        const path = flags.keep ?? join(dir, 'demo-events.csv');
+        const scenario = defaultScenario(seed === undefined ? {} : { seed });
+        await writeEventLogCsv(path, scenario);
+        await withDatabase(flags.db, async (db) => analyzeAndPrint(db, await importAll(db, [path], { ...flags, force: true }, io), flags, io));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  return program;
+}
+
+/** Runs the command line with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  const program = buildProgram(io);
+  program.exitOverride();
+  program.configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  for (const command of program.commands) {
+    command.exitOverride();
+    command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; everything else commander reports is a usage error
+      // (it already printed its one-line message).
+      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+    }
+    if (error instanceof UsageError || error instanceof ImportInputError || error instanceof ImportCancelledError) {
+      io.stderr(`experiment-desk: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`experiment-desk: unexpected error: ${(error as Error).message}\n`);
+    if (process.env.EXPERIMENT_DESK_DEBUG) io.stderr(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Command-line flags → mapping options and analysis settings, validated (zod) so that a bad
+ * value is a one-line usage error.
+ */
+import { ZodError } from 'zod';
+import type { MappingOptions } from '../data/import/mapping.ts';
+import { analysisSettingsSchema, type AnalysisSettings } from '../data/settings.ts';
+import { UsageError } from './usage-error.ts';
+
+/** Raw flags as commander parses them. */
+export interface CliFlags {
+  db?: string;
+  unit?: string;
+  variant?: string;
+  control?: string;
+  experiment?: string;
+  timestamp?: string;
+  metric?: string[];
+  covariate?: string[];
+  alpha?: string;
+  mde?: string;
+  power?: string;
+  format?: string;
+  out?: string;
+  force?: boolean;
+  cuped?: boolean;
+  from?: string;
+  to?: string;
+  segment?: string;
+  minSample?: string;
+  minRuntime?: string;
+  prePeriod?: string;
+}
+
+/** Repeatable flag collector for commander. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `--covariate METRIC=COL` pairs as a record. @throws UsageError for a malformed pair. */
+export function parseCovariates(pairs: readonly string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const match = /^([^=]+)=(.+)$/.exec(pair);
+    if (!match) throw new UsageError(`--covariate ${pair}: expected METRIC=COLUMN, e.g. --covariate spend=history`);
+    out[match[1]!.trim()] = match[2]!.trim();
+  }
+  return out;
+}
+
+export function mappingOptions(flags: CliFlags): MappingOptions {
+  const covariates = parseCovariates(flags.covariate);
+  return {
+    ...(flags.unit !== undefined && { unit: flags.unit }),
+    ...(flags.variant !== undefined && { variant: flags.variant }),
+    ...(flags.experiment !== undefined && { experiment: flags.experiment }),
+    ...(flags.timestamp !== undefined && { timestamp: flags.timestamp }),
+    ...(flags.control !== undefined && { control: flags.control }),
+    ...(flags.metric?.length && { metrics: flags.metric }),
+    ...(Object.keys(covariates).length > 0 && { covariates }),
+  };
+}
+
+function numberFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new UsageError(`--${name} ${value}: not a number`);
+  return parsed;
+}
+
+const FLAG_OF_SETTING: Record<string, string> = {
+  minSamplePerVariant: 'min-sample', minRuntimeDays: 'min-runtime', cupedPrePeriodDays: 'pre-period', exposureFrom: 'from', exposureTo: 'to',
+};
+
+/** Analysis settings from flags, defaults elsewhere. @throws UsageError for an out-of-range value. */
+export function analysisSettings(flags: CliFlags): AnalysisSettings {
+  const raw = {
+    alpha: numberFlag('alpha', flags.alpha),
+    mde: numberFlag('mde', flags.mde),
+    power: numberFlag('power', flags.power),
+    minSamplePerVariant: numberFlag('min-sample', flags.minSample),
+    minRuntimeDays: numberFlag('min-runtime', flags.minRuntime),
+    cupedPrePeriodDays: numberFlag('pre-period', flags.prePeriod),
+    cuped: flags.cuped,
+    control: flags.control,
+    exposureFrom: flags.from,
+    exposureTo: flags.to,
+    segment: flags.segment,
+  };
+  const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+  try {
+    return analysisSettingsSchema.parse(defined);
+  } catch (error) {
+    if (error instanceof ZodError) {
+      const issue = error.issues[0]!;
+      const key = String(issue.path[0] ?? '');
+      throw new UsageError(`--${FLAG_OF_SETTING[key] ?? key}: ${issue.message}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The terminal rendering of an analysis report (`--format table`): per experiment its units,
+ * SRM, metric table (unadjusted and CUPED side by side), power, warnings and verdict.
+ */
+import type { AnalysisReport, ExperimentReport, MetricReport } from '../data/analysis/report-types.ts';
+import type { ImportSummary } from '../data/import/import-file.ts';
+import { count, number, percent, pValue, relativeWithInterval, signedNumber, table, MISSING } from './format.ts';
+
+/** The import summary lines (SPEC §2.2: accepted + rejected = rows read). */
+export function renderImportSummary(summaries: readonly ImportSummary[]): string {
+  const lines: string[] = [];
+  for (const s of summaries) {
+    if (s.duplicateOf !== null) {
+      lines.push(`${s.path}: already imported (same sha256 as file #${s.duplicateOf}); skipped — use --force to import again`);
+      continue;
+    }
+    const reasons = Object.entries(s.rejectsByReason).map(([reason, n]) => `${reason} ${count(n)}`).join(', ');
+    lines.push(
+      `${s.path}: ${count(s.rowsRead)} rows read = ${count(s.rowsAccepted)} accepted + ${count(s.rowsRejected)} rejected` +
+        (reasons ? ` (${reasons})` : '') + ` · ${s.shape?.replace('_', ' ')} · ${s.seconds.toFixed(1)} s`,
+    );
+    if (s.zonelessTimestamps > 0) lines.push(`  ${count(s.zonelessTimestamps)} timestamps had no time zone and were read as UTC`);
+    if (!s.exactLineNumbers) lines.push('  line numbers of rejects are record positions (the file uses quoting the line scanner cannot follow)');
+  }
+  return lines.join('\n');
+}
+
+function metricRows(metric: MetricReport, experiment: ExperimentReport): string[][] {
+  const isRate = metric.type === 'binomial';
+  const value = (v: number | null): string => (isRate ? percent(v, 2) : number(v, 5));
+  const delta = (v: number | null): string => (isRate ? percent(v, 2, true).replace('%', ' pp') : signedNumber(v, 4));
+  return metric.variants.map((variant) => {
+    const comparison = metric.comparisons.find((c) => c.variant === variant.variant);
+    const isControl = variant.variant === experiment.control;
+    const cuped = comparison?.cuped ?? null;
+    return [
+      variant === metric.variants[0] ? metric.name : '',
+      `${variant.variant}${isControl ? ' (control)' : ''}`,
+      count(variant.n),
+      value(variant.mean),
+      comparison ? delta(comparison.absolute.estimate) : '',
+      comparison ? relativeWithInterval(comparison.relative.estimate, comparison.relative.ciLower, comparison.relative.ciUpper) : '',
+      comparison ? pValue(comparison.pValue) : '',
+      cuped ? relativeWithInterval(cuped.relative.estimate, cuped.relative.ciLower, cuped.relative.ciUpper) : comparison ? MISSING : '',
+      cuped ? pValue(cuped.pValue) : comparison ? MISSING : '',
+      cuped ? percent(cuped.varianceReduction, 1) : comparison ? MISSING : '',
+      comparison?.errorCode ?? (comparison?.cuped?.errorCode ?? ''),
+    ];
+  });
+}
+
+/** One experiment as text. */
+export function renderExperiment(experiment: ExperimentReport, alpha: number): string {
+  const out: string[] = [];
+  const title = `EXPERIMENT ${experiment.experimentId}`;
+  out.push(title, '═'.repeat(title.length));
+  const split = experiment.variants.map((v) => `${v} ${count(experiment.units[v])}`).join(' · ');
+  out.push(`units      ${split}  (excluded, multiple exposures: ${count(experiment.excludedUnits.multipleExposures)})`);
+  if (experiment.firstExposure) {
+    out.push(`period     ${experiment.firstExposure} → ${experiment.dataEnd ?? MISSING} (${number(experiment.runtimeDays, 3)} days, UTC)`);
+  }
+  out.push(`SRM        χ² = ${number(experiment.srm.chiSquare, 4)}, p = ${pValue(experiment.srm.pValue)}${experiment.srm.flagged ? '  ⚠ MISMATCH' : '  ok'}`);
+  out.push('');
+  const rows = experiment.metrics.flatMap((metric) => metricRows(metric, experiment));
+  out.push(table(
+    ['metric', 'variant', 'n', 'mean', 'Δ abs', `uplift [${Math.round((1 - alpha) * 100)}% CI]`, 'p', 'CUPED uplift', 'p (CUPED)', 'var. red.', 'note'],
+    rows,
+  ));
+  if (experiment.power) {
+    const p = experiment.power;
+    out.push('');
+    out.push(
+      `power      ${p.metric}: ${count(p.requiredPerVariant)} units per variant needed for a ${percent(p.relativeMde, 1)} relative MDE ` +
+        `at ${percent(p.power, 0)} power; achieved MDE ${percent(p.achievedMde, 2)}` +
+        (p.daysStillNeeded === null ? '' : p.daysStillNeeded === 0 ? '; sample size reached' : `; about ${count(p.daysStillNeeded)} more days at the current rate`),
+    );
+  }
+  if (experiment.warnings.length > 0) {
+    out.push('');
+    for (const warning of experiment.warnings) out.push(`⚠ ${warning.code}: ${warning.message}`);
+  }
+  out.push('');
+  const transition = experiment.verdict.proposedTransition ? ` → propose ${experiment.verdict.proposedTransition}` : '';
+  out.push(`VERDICT    ${experiment.verdict.status.toUpperCase().replace('_', ' ')}${transition}: ${experiment.verdict.reason}`);
+  return out.join('\n');
+}
+
+/** The whole report as text. */
+export function renderReport(report: AnalysisReport): string {
+  if (report.experiments.length === 0) return 'No experiments found: import an event log with exposure events, or a unit table with --variant.';
+  return report.experiments.map((e) => renderExperiment(e, report.settings.alpha)).join('\n\n\n');
+}

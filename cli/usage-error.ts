@@ -1,0 +1,4 @@
+/** An error the user can fix (bad flag, unreadable file): one line, exit code 2, no stack trace. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

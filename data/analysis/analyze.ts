@@ -1,0 +1,164 @@
+/**
+ * The analysis service: metric SQL → sufficient statistics → `stats/` → the analysis report.
+ * Shared by every host (command line, Electron, web host).
+ */
+import {
+  achievedRelativeMde, analyzeMetric, collectWarnings, daysStillNeeded, decideVerdict, requiredSampleSizePerArm,
+  sampleRatioMismatch, DEFAULT_WARNING_SETTINGS, type MetricInput, type MetricResult,
+} from '../../stats/index.ts';
+import { APP_VERSION } from '../app-version.ts';
+import { toNumber, type Database } from '../database.ts';
+import type { ExperimentFrame } from '../metrics/experiment-frame.ts';
+import { eventLogFrames } from '../metrics/event-log-metrics.ts';
+import { unitTableFrames } from '../metrics/unit-table-metrics.ts';
+import type { AnalysisSettings } from '../settings.ts';
+import type { AnalysisReport, ExperimentReport, ImportedFileReport, MetricReport, PowerReport } from './report-types.ts';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Analyses every experiment in the database with `settings`.
+ * Never throws for bad data: problems appear as error codes and warnings in the report.
+ * @throws Error only for database failures.
+ */
+export async function analyzeDatabase(db: Database, settings: AnalysisSettings): Promise<AnalysisReport> {
+  const frames = [...(await eventLogFrames(db, settings)), ...(await unitTableFrames(db, settings))];
+  const experiments = frames
+    .filter((frame) => frame.arms.length > 0)
+    .map((frame) => analyzeExperiment(frame, settings));
+  return {
+    generatedAt: new Date().toISOString(),
+    appVersion: APP_VERSION,
+    settings,
+    experiments,
+    import: { files: await importedFiles(db) },
+  };
+}
+
+/**
+ * The control of an experiment: the `--control` setting when it names one of its variants; else
+ * the unit table's mapped control; else the variant marked `is_control`; else `control`; else the
+ * first variant in sort order.
+ */
+export function chooseControl(frame: ExperimentFrame, override: string | undefined): string {
+  const variants = frame.arms.map((arm) => arm.variant).sort();
+  const candidates = [override, frame.mappedControl, frame.arms.find((arm) => arm.markedControl)?.variant, 'control'];
+  return candidates.find((c): c is string => !!c && variants.includes(c)) ?? variants[0]!;
+}
+
+/** Analyses one experiment frame. Pure apart from the clock-free inputs: exported for tests. */
+export function analyzeExperiment(frame: ExperimentFrame, settings: AnalysisSettings): ExperimentReport {
+  const control = chooseControl(frame, settings.control);
+  const variants = [control, ...frame.arms.map((arm) => arm.variant).filter((v) => v !== control).sort()];
+  const order = (variant: string): number => variants.indexOf(variant);
+  const arms = [...frame.arms].sort((a, b) => order(a.variant) - order(b.variant));
+  const units = Object.fromEntries(arms.map((arm) => [arm.variant, arm.units]));
+  const test = { alpha: settings.alpha };
+
+  const metrics: MetricReport[] = frame.metrics.map((metric) => {
+    const input: MetricInput = {
+      ...metric.input,
+      control,
+      arms: [...metric.input.arms].sort((a, b) => order(a.variant) - order(b.variant)),
+    };
+    return { ...analyzeMetric(input, test), eligibleUnits: metric.eligibleUnits, cupedRequested: metric.covariateRequested };
+  });
+
+  const srm = sampleRatioMismatch(arms.map((arm) => arm.units));
+  const runtimeDays = frame.firstExposure && frame.dataEnd
+    ? (Date.parse(frame.dataEnd) - Date.parse(frame.firstExposure)) / DAY_MS
+    : null;
+  const primary = metrics[0] ?? null;
+  const guardrails = frame.source === 'events' ? metrics.filter((m) => m.name === 'revenue_per_user') : [];
+  const power = primary ? powerReport(primary, arms.map((arm) => arm.units), runtimeDays, settings) : null;
+
+  const warnings = collectWarnings(
+    {
+      unitsPerVariant: arms.map((arm) => ({ variant: arm.variant, n: arm.units })),
+      srm,
+      binomialConversions: metrics
+        .filter((m) => m.type === 'binomial' && m.eligibleUnits > 0)
+        .flatMap((m) => m.variants.map((v) => ({ metric: m.name, variant: v.variant, conversions: Math.round((v.mean ?? 0) * v.n) }))),
+      requiredPerArm: power?.requiredPerVariant ?? null,
+      powerMetric: power?.metric,
+      runtimeDays,
+      multipleExposures: { excluded: frame.multipleExposures, total: frame.totalUnits },
+      cupedUnavailable: metrics.filter((m) => m.cupedRequested && m.eligibleUnits > 0 && m.theta === null).map((m) => m.name),
+      immatureRetention: frame.metrics.filter((m) => m.retentionDay !== null && m.eligibleUnits === 0).map((m) => m.input.name),
+    },
+    {
+      ...DEFAULT_WARNING_SETTINGS,
+      minSamplePerArm: settings.minSamplePerVariant,
+      minRuntimeDays: settings.minRuntimeDays,
+    },
+  );
+  const verdict = primary
+    ? decideVerdict({ primary, guardrails, warnings, useCuped: settings.cuped }, test)
+    : { status: 'not_ready' as const, reason: 'No metric to decide on.', proposedTransition: null };
+
+  return {
+    experimentId: frame.experimentId,
+    source: frame.source,
+    control,
+    variants,
+    units,
+    excludedUnits: { multipleExposures: frame.multipleExposures },
+    totalUnits: frame.totalUnits,
+    firstExposure: frame.firstExposure,
+    dataEnd: frame.dataEnd,
+    runtimeDays,
+    srm: { chiSquare: srm.chiSquare, pValue: srm.pValue, flagged: srm.flagged, df: srm.df },
+    primaryMetric: primary?.name ?? null,
+    guardrailMetrics: guardrails.map((m) => m.name),
+    metrics,
+    power,
+    warnings,
+    verdict,
+  };
+}
+
+function powerReport(primary: MetricResult, armUnits: readonly number[], runtimeDays: number | null, settings: AnalysisSettings): PowerReport {
+  const control = primary.variants[0];
+  const smallestTreatment = primary.variants.slice(1).reduce<(typeof primary.variants)[number] | undefined>(
+    (smallest, v) => (!smallest || v.n < smallest.n ? v : smallest), undefined);
+  const powerSettings = { alpha: settings.alpha, power: settings.power, relativeMde: settings.mde };
+  const requiredPerVariant = control && control.mean !== null && control.variance !== null
+    ? requiredSampleSizePerArm({ type: primary.type, mean: control.mean, variance: control.variance, settings: powerSettings })
+    : null;
+  const achievedMde = control && smallestTreatment && control.mean !== null && control.variance !== null && smallestTreatment.variance !== null
+    ? achievedRelativeMde({
+      mean: control.mean, varianceControl: control.variance, varianceTreatment: smallestTreatment.variance,
+      nControl: control.n, nTreatment: smallestTreatment.n, settings: powerSettings,
+    })
+    : null;
+  const smallest = armUnits.length > 0 ? Math.min(...armUnits) : 0;
+  const unitsPerVariantPerDay = runtimeDays !== null && runtimeDays > 0 ? smallest / runtimeDays : null;
+  return {
+    metric: primary.name,
+    relativeMde: settings.mde,
+    power: settings.power,
+    requiredPerVariant,
+    achievedMde,
+    unitsPerVariantPerDay,
+    daysStillNeeded: daysStillNeeded({ requiredPerArm: requiredPerVariant, currentPerArm: smallest, unitsPerArmPerDay: unitsPerVariantPerDay }),
+  };
+}
+
+/** Every imported file with its row accounting (SPEC §2.2) and rejects per reason. */
+export async function importedFiles(db: Database): Promise<ImportedFileReport[]> {
+  const files = await db.query(`SELECT file_id, path, sha256, shape, rows_read, rows_accepted, rows_rejected, zoneless_timestamps
+                                FROM files ORDER BY file_id`);
+  const reasons = await db.query(`SELECT file_id, reason, count(*) AS n FROM rejects GROUP BY ALL ORDER BY ALL`);
+  return files.map((file) => ({
+    path: String(file.path),
+    sha256: String(file.sha256),
+    shape: String(file.shape),
+    rowsRead: toNumber(file.rows_read)!,
+    rowsAccepted: toNumber(file.rows_accepted)!,
+    rowsRejected: toNumber(file.rows_rejected)!,
+    zonelessTimestamps: toNumber(file.zoneless_timestamps)!,
+    rejectsByReason: Object.fromEntries(
+      reasons.filter((r) => r.file_id === file.file_id).map((r) => [String(r.reason), toNumber(r.n)!]),
+    ),
+  }));
+}
