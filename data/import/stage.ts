@@ -121,7 +121,7 @@ async function stageNdjson(db: Database, path: string): Promise<StageResult> {
   await stageRecords(db, path, null);
   await db.run(`
     CREATE OR REPLACE TEMP TABLE stage_json AS
-    SELECT line AS __line, raw AS __raw, json_valid(raw) AND json_type(raw::JSON) = 'OBJECT' AS ok
+    SELECT line AS __line, raw AS __raw, CASE WHEN json_valid(raw) THEN json_type(raw) = 'OBJECT' ELSE FALSE END AS ok
     FROM stage_records WHERE NOT blank AND trim(raw) <> ''`);
   await db.run(`
     CREATE TEMP TABLE stage_parse_rejects AS
