@@ -55,7 +55,8 @@ export type StatsErrorCode =
   | 'ZERO_VARIANCE' // both arms have zero variance: no test is possible
   | 'ZERO_CONTROL_MEAN' // relative uplift undefined
   | 'ZERO_DENOMINATOR' // ratio metric with Σdenominator = 0
-  | 'NO_COVARIATE_VARIANCE'; // CUPED impossible: var(x) = 0 over all units
+  | 'NO_COVARIATE_VARIANCE' // CUPED impossible: var(x) = 0 over all units
+  | 'INVALID_INPUT'; // non-finite or impossible sums (e.g. conversions > n), α outside (0, 1), unknown control
 
 /** A point estimate with a two-sided confidence interval at level 1 − α. */
 export interface Interval {
@@ -136,4 +137,40 @@ export interface Verdict {
   readonly variant?: string;
   /** SPEC §4.2: winner → PROVEN, loser → ROLLED_BACK, otherwise none. */
   readonly proposedTransition: 'PROVEN' | 'ROLLED_BACK' | null;
+}
+
+/**
+ * One metric of one experiment as the data layer hands it to `analyzeMetric`: the sufficient
+ * statistics of every arm, in display order.
+ *
+ * - `type: 'ratio'` ⇒ every arm carries `RatioMoments` (CUPED is not defined for ratio metrics).
+ * - `covariate: true` ⇒ every arm carries `CovariateMoments` and CUPED is attempted.
+ * - otherwise `SampleMoments`.
+ */
+export interface MetricInput {
+  readonly name: string;
+  readonly type: MetricType;
+  /** The control arm's variant key; must be one of `arms[].variant`. */
+  readonly control: string;
+  readonly arms: ReadonlyArray<{
+    readonly variant: string;
+    readonly moments: SampleMoments | CovariateMoments | RatioMoments;
+  }>;
+  readonly covariate: boolean;
+}
+
+/**
+ * The analysis of one metric: a summary per arm (input order), one comparison per non-control arm
+ * (input order), the pooled CUPED θ (null without covariate or when var(x) = 0), and a
+ * metric-level error code (`INVALID_INPUT` when the input cannot be read at all, e.g. an unknown
+ * control; `NO_COVARIATE_VARIANCE` when CUPED was requested but θ cannot be computed). Problems of
+ * a single comparison are carried by that comparison's own `errorCode`.
+ */
+export interface MetricResult {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly variants: VariantSummary[];
+  readonly comparisons: Comparison[];
+  readonly theta: number | null;
+  readonly errorCode: StatsErrorCode | null;
 }

@@ -44,7 +44,7 @@ for (const c of CASES) {
       const run = await runCli(['analyze', datasetPath(c.file)!, ...c.flags, '--format', 'json']);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      const report = JSON.parse(run.stdout) as { experiments: Record<string, unknown>[]; import: { files: Record<string, number>[] } };
+      const report = JSON.parse(run.stdout) as { experiments: Record<string, unknown>[]; import: { files: { rowsRead: number; rowsAccepted: number; rowsRejected: number }[] } };
       const expected = fixture(c.fixture);
       expect(report.experiments).toHaveLength(1);
       expectExperimentMatches(report.experiments[0]!, (expected.experiments as Record<string, unknown>[])[0]!);

@@ -1,0 +1,21 @@
+/**
+ * Public API of `stats/`: pure statistics over sufficient statistics. See README.md.
+ */
+export type * from './types.ts';
+export * from './distributions.ts';
+export * from './finite.ts';
+export * from './moments.ts';
+export * from './welch.ts';
+export * from './proportion.ts';
+export * from './difference.ts';
+export * from './relative-uplift.ts';
+export * from './estimate-comparison.ts';
+export * from './compare-arms.ts';
+export * from './ratio.ts';
+export * from './cuped.ts';
+export * from './srm.ts';
+export * from './power.ts';
+export * from './format.ts';
+export * from './warnings.ts';
+export * from './verdict.ts';
+export * from './analyze-metric.ts';

@@ -1,0 +1,136 @@
+/** decideVerdict: SPEC §4.2 rules, from literal sufficient statistics through analyzeMetric. */
+import { describe, expect, it } from 'vitest';
+import type { AnalysisWarning, CovariateMoments, MetricResult, SampleMoments } from '../../stats/index.ts';
+import { analyzeMetric, decideVerdict } from '../../stats/index.ts';
+
+const settings = { alpha: 0.05 };
+const conv = (n: number, x: number): SampleMoments => ({ n, sum: x, sumSquares: x });
+const conversion = (...arms: [string, number, number][]): MetricResult =>
+  analyzeMetric({ name: 'conversion', type: 'binomial', control: 'control', covariate: false, arms: arms.map(([variant, n, x]) => ({ variant, moments: conv(n, x) })) }, settings);
+/** A continuous guardrail with per-unit sd 10 and the given means. */
+const revenue = (...arms: [string, number, number][]): MetricResult =>
+  analyzeMetric(
+    {
+      name: 'revenue_per_user',
+      type: 'continuous',
+      control: 'control',
+      covariate: false,
+      arms: arms.map(([variant, n, mean]) => ({ variant, moments: { n, sum: n * mean, sumSquares: (n - 1) * 100 + n * mean * mean } })),
+    },
+    settings,
+  );
+const srmWarning: AnalysisWarning = { code: 'sample_ratio_mismatch', message: 'Sample ratio mismatch: control 10,000, treatment 11,000 (p < 0.001).' };
+
+describe('decideVerdict', () => {
+  it('winner: primary significantly positive, reason with uplift, CI and p; proposes PROVEN', () => {
+    const v = decideVerdict({ primary: conversion(['control', 10_000, 1000], ['treatment', 10_000, 1150]), guardrails: [], warnings: [], useCuped: false }, settings);
+    expect(v.status).toBe('winner');
+    expect(v.variant).toBe('treatment');
+    expect(v.proposedTransition).toBe('PROVEN');
+    expect(v.reason).toBe('treatment lifts conversion by +15.0% [+5.8%, +24.2%], p < 0.001.');
+  });
+
+  it('loser: primary significantly negative; proposes ROLLED_BACK', () => {
+    const v = decideVerdict({ primary: conversion(['control', 10_000, 1000], ['treatment', 10_000, 850]), guardrails: [], warnings: [], useCuped: false }, settings);
+    expect(v).toMatchObject({ status: 'loser', variant: 'treatment', proposedTransition: 'ROLLED_BACK' });
+    expect(v.reason).toContain('treatment lowers conversion by -15.0%');
+  });
+
+  it('loser: a guardrail significantly down by more than 5 % overrides a winning primary', () => {
+    const v = decideVerdict(
+      {
+        primary: conversion(['control', 10_000, 1000], ['treatment', 10_000, 1150]),
+        guardrails: [revenue(['control', 10_000, 50], ['treatment', 10_000, 47])],
+        warnings: [],
+        useCuped: false,
+      },
+      settings,
+    );
+    expect(v).toMatchObject({ status: 'loser', variant: 'treatment', proposedTransition: 'ROLLED_BACK' });
+    expect(v.reason).toContain('breaches guardrail revenue_per_user: -6.0%');
+    expect(v.reason).toContain('5% auto-rollback limit');
+  });
+
+  it('a guardrail significantly down by less than 5 % is not a breach', () => {
+    const v = decideVerdict(
+      {
+        primary: conversion(['control', 10_000, 1000], ['treatment', 10_000, 1150]),
+        guardrails: [revenue(['control', 10_000, 50], ['treatment', 10_000, 48.5])],
+        warnings: [],
+        useCuped: false,
+      },
+      settings,
+    );
+    expect(v.status).toBe('winner');
+  });
+
+  it('a guardrail down more than 5 % without significance is not a breach', () => {
+    const v = decideVerdict(
+      {
+        primary: conversion(['control', 10_000, 1000], ['treatment', 10_000, 1150]),
+        guardrails: [revenue(['control', 20, 50], ['treatment', 20, 45])],
+        warnings: [],
+        useCuped: false,
+      },
+      settings,
+    );
+    expect(v.status).toBe('winner');
+  });
+
+  it('not_ready on a blocking warning, whatever the numbers', () => {
+    const v = decideVerdict(
+      { primary: conversion(['control', 10_000, 1000], ['treatment', 10_000, 1150]), guardrails: [], warnings: [srmWarning, { code: 'min_runtime_not_reached', message: 'x' }], useCuped: false },
+      settings,
+    );
+    expect(v).toMatchObject({ status: 'not_ready', proposedTransition: null });
+    expect(v.reason).toContain('Sample ratio mismatch');
+    expect(v.reason).toContain('Also: minimum runtime not reached.');
+  });
+
+  it('non-blocking warnings do not block', () => {
+    const v = decideVerdict(
+      { primary: conversion(['control', 10_000, 1000], ['treatment', 10_000, 1150]), guardrails: [], warnings: [{ code: 'low_conversions', message: 'x' }, { code: 'underpowered', message: 'y' }], useCuped: false },
+      settings,
+    );
+    expect(v.status).toBe('winner');
+  });
+
+  it('inconclusive when nothing is significant, with the closest result in the reason', () => {
+    const v = decideVerdict({ primary: conversion(['control', 10_000, 1000], ['treatment', 10_000, 1030]), guardrails: [], warnings: [], useCuped: false }, settings);
+    expect(v).toMatchObject({ status: 'inconclusive', proposedTransition: null });
+    expect(v.variant).toBeUndefined();
+    expect(v.reason).toMatch(/^No significant difference on conversion at alpha = 0\.05: treatment \+3\.0% \[-[\d.]+%, \+[\d.]+%\], p = 0\.\d+\.$/);
+  });
+
+  it('inconclusive when no test is possible', () => {
+    const v = decideVerdict({ primary: conversion(['control', 100, 0], ['treatment', 100, 0]), guardrails: [], warnings: [], useCuped: false }, settings);
+    expect(v.status).toBe('inconclusive');
+    expect(v.reason).toContain('ZERO_VARIANCE');
+  });
+
+  it('several winners: the largest relative uplift wins', () => {
+    const v = decideVerdict(
+      { primary: conversion(['control', 10_000, 1000], ['small', 10_000, 1120], ['big', 10_000, 1250]), guardrails: [], warnings: [], useCuped: false },
+      settings,
+    );
+    expect(v).toMatchObject({ status: 'winner', variant: 'big' });
+  });
+
+  it('uses the CUPED comparison when asked and available', () => {
+    // y = x + small noise: CUPED removes almost all variance; the unadjusted test sees nothing.
+    const arm = (n: number, my: number, mx: number): CovariateMoments => {
+      const vx = 100;
+      const vy = 101;
+      const cov = 100;
+      return { n, sum: n * my, sumSquares: (n - 1) * vy + n * my * my, sumX: n * mx, sumX2: (n - 1) * vx + n * mx * mx, sumXY: (n - 1) * cov + n * mx * my };
+    };
+    const primary = analyzeMetric(
+      { name: 'revenue_per_user', type: 'continuous', control: 'control', covariate: true, arms: [{ variant: 'control', moments: arm(200, 50, 50) }, { variant: 'treatment', moments: arm(200, 50.5, 50) }] },
+      settings,
+    );
+    expect(decideVerdict({ primary, guardrails: [], warnings: [], useCuped: false }, settings).status).toBe('inconclusive');
+    const v = decideVerdict({ primary, guardrails: [], warnings: [], useCuped: true }, settings);
+    expect(v.status).toBe('winner');
+    expect(v.reason).toContain('CUPED-adjusted');
+  });
+});
