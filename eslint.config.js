@@ -44,7 +44,7 @@ const cliBoundary = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'test-artifacts/**', 'bin/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'test-artifacts/**', 'bin/**', 'scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

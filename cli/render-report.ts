@@ -43,7 +43,7 @@ function metricRows(metric: MetricReport, experiment: ExperimentReport): string[
       comparison ? pValue(comparison.pValue) : '',
       cuped ? relativeWithInterval(cuped.relative.estimate, cuped.relative.ciLower, cuped.relative.ciUpper) : comparison ? MISSING : '',
       cuped ? pValue(cuped.pValue) : comparison ? MISSING : '',
-      cuped ? percent(cuped.varianceReduction, 1) : comparison ? MISSING : '',
+      cuped ? percent(cuped.varianceReduction, 2) : comparison ? MISSING : '',
       comparison?.errorCode ?? (comparison?.cuped?.errorCode ?? ''),
     ];
   });
