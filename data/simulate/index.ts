@@ -11,6 +11,7 @@ export type {
   SimulatedExperimentTruth,
   SimulatedRow,
   SimulatedVariant,
+  SimulatedVariantExpectation,
   SimulationOptions,
   SimulationTruth,
 } from './types.ts';

@@ -153,6 +153,36 @@ export interface SimulatedExperimentTruth {
   repeatedExposureUnits: number;
   /** The true generating parameters (a copy of the options' experiment). */
   parameters: SimulatedExperiment;
+  /**
+   * By variant id: the expected metric values over the units actually generated — what an
+   * unbiased analysis estimates, up to sampling noise. They differ from `parameters` because
+   * units also in another experiment carry that experiment's effect too and per-unit
+   * probabilities are capped (conversion at 0.95, daily activity at 0.98).
+   */
+  expected: Record<string, SimulatedVariantExpectation>;
+}
+
+/**
+ * Expected SPEC §3 metric values of one arm, averaged over its analysable units (multiple-exposure
+ * units excluded), conditional on the generated units' latent traits. `null` when no unit counts.
+ */
+export interface SimulatedVariantExpectation {
+  /** Analysable units (= `analyzableUnitsByVariant`). */
+  units: number;
+  /** Mean P(≥ 1 `checkout.completed` at or after t0). */
+  conversionRate: number | null;
+  /** Mean expected number of orders after t0. */
+  ordersPerUser: number | null;
+  /** Mean expected revenue after t0, cents. */
+  revenuePerUserCents: number | null;
+  /** Σ expected revenue / Σ expected orders, cents. */
+  averageOrderValueCents: number | null;
+  /** Units with t0 + 2 days ≤ `dataEnd`, and their mean P(any event in [t0 + 1 day, t0 + 2 days)). */
+  matureUnitsD1: number;
+  retentionD1: number | null;
+  /** Units with t0 + 8 days ≤ `dataEnd`, and their mean P(any event in [t0 + 7 days, t0 + 8 days)). */
+  matureUnitsD7: number;
+  retentionD7: number | null;
 }
 
 /** Ground truth of a simulated event log, for tests of the importer and the analysis. */
