@@ -3,6 +3,7 @@
  * SciPy/statsmodels, field by field, with a relative tolerance.
  */
 import { expect } from 'vitest';
+import { expectClose as expectNumberClose } from '../stats/helpers.ts';
 
 type Json = Record<string, unknown>;
 
@@ -12,11 +13,7 @@ export function expectClose(actual: unknown, expected: unknown, path: string, to
     expect(actual ?? null, path).toBeNull();
     return;
   }
-  expect(typeof actual, `${path} should be a number, got ${String(actual)}`).toBe('number');
-  const a = actual as number;
-  const b = expected as number;
-  const ok = Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
-  expect(ok, `${path}: ${a} vs reference ${b}`).toBe(true);
+  expectNumberClose(actual as number | null, expected as number, path, tolerance);
 }
 
 function expectInterval(actual: Json, expected: Json, path: string, tolerance: number): void {
