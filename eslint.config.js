@@ -18,14 +18,52 @@ const statsBoundary = {
   },
 };
 
-/** `data/` may import `stats/` and nothing else of ours. */
+/** `contract/` is the shared vocabulary of every host: types and zod schemas over `stats/` types. */
+const contractBoundary = {
+  files: ['contract/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        { group: ['../*', '!../stats', '!../stats/*'], message: 'contract/ imports only stats/ types (SPEC §1).' },
+        { group: ['@duckdb/*', 'electron', 'react', ...nodeBuiltins], message: 'contract/ is platform-neutral: types and schemas only.' },
+      ],
+    }],
+  },
+};
+
+/** `data/` may import `stats/` and the contract's types and schemas, nothing else of ours. */
 const dataBoundary = {
   files: ['data/**/*.ts'],
   rules: {
     'no-restricted-imports': ['error', {
       patterns: [
-        { group: ['**/cli', '**/cli/*', '**/electron', '**/electron/*', '**/renderer', '**/renderer/*', '**/test', '**/test/*'], message: 'data/ may import only stats/ (SPEC §1).' },
+        { group: ['**/cli', '**/cli/*', '**/electron', '**/electron/*', '**/renderer', '**/renderer/*', '**/webhost', '**/webhost/*', '**/test', '**/test/*'], message: 'data/ may import only stats/ and contract/ (SPEC §1).' },
         { group: ['electron', 'react'], message: 'data/ is platform-neutral (SPEC §1).' },
+      ],
+    }],
+  },
+};
+
+/** The renderer talks to its host only through the contract (`window.desk`), never to Node. */
+const rendererBoundary = {
+  files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        { group: ['**/data', '**/data/*', '**/cli', '**/cli/*', '**/electron', '**/electron/*', '**/webhost', '**/webhost/*', '**/test', '**/test/*'], message: 'renderer/ imports only the contract and stats/ (SPEC §1).' },
+        { group: ['@duckdb/*', 'electron', ...nodeBuiltins], message: 'renderer/ never talks to Node (SPEC §1).' },
+      ],
+    }],
+  },
+};
+
+/** Electron and the web host are thin hosts over data/: no UI code. */
+const hostBoundary = {
+  files: ['electron/**/*.ts', 'webhost/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        { group: ['**/renderer', '**/renderer/*', '**/cli', '**/cli/*', '**/test', '**/test/*', 'react'], message: 'hosts import data/, stats/ and contract/ only (SPEC §1).' },
       ],
     }],
   },
@@ -37,7 +75,7 @@ const cliBoundary = {
   rules: {
     'no-restricted-imports': ['error', {
       patterns: [
-        { group: ['**/electron', '**/electron/*', '**/renderer', '**/renderer/*', '**/test', '**/test/*', 'electron', 'react'], message: 'cli/ is a host over data/ and stats/ (SPEC §1).' },
+        { group: ['**/electron', '**/electron/*', '**/renderer', '**/renderer/*', '**/webhost', '**/webhost/*', '**/test', '**/test/*', 'electron', 'react'], message: 'cli/ is a host over data/, stats/ and contract/ (SPEC §1).' },
       ],
     }],
   },
@@ -53,6 +91,9 @@ export default tseslint.config(
     },
   },
   statsBoundary,
+  contractBoundary,
   dataBoundary,
+  rendererBoundary,
+  hostBoundary,
   cliBoundary,
 );

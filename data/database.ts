@@ -26,6 +26,11 @@ export interface Database {
   transaction<T>(work: () => Promise<T>): Promise<T>;
   /** Aborts the statement in flight (used by cancel). */
   interrupt(): void;
+  /**
+   * Progress of the statement in flight: `percentage` in [0, 100] (−1 when unknown) and rows
+   * processed so far by its scans.
+   */
+  progress(): { percentage: number; rowsProcessed: number };
   close(): Promise<void>;
 }
 
@@ -73,6 +78,10 @@ function wrapConnection(path: string, connection: DuckDBConnection, closeInstanc
     },
     interrupt(): void {
       connection.interrupt();
+    },
+    progress() {
+      const p = connection.progress;
+      return { percentage: p.percentage, rowsProcessed: Number(p.rows_processed) };
     },
     async close(): Promise<void> {
       connection.closeSync();

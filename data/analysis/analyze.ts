@@ -11,8 +11,8 @@ import { toNumber, type Database } from '../database.ts';
 import type { ExperimentFrame } from '../metrics/experiment-frame.ts';
 import { eventLogFrames } from '../metrics/event-log-metrics.ts';
 import { unitTableFrames } from '../metrics/unit-table-metrics.ts';
-import type { AnalysisSettings } from '../settings.ts';
-import type { AnalysisReport, ExperimentReport, ImportedFileReport, MetricReport, PowerReport } from './report-types.ts';
+import type { AnalysisSettings } from '../../contract/settings.ts';
+import type { AnalysisReport, ExperimentReport, ImportedFileReport, MetricReport, PowerReport } from '../../contract/report.ts';
 
 const DAY_MS = 86_400_000;
 

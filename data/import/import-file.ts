@@ -8,22 +8,16 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { toNumber, type Database } from '../database.ts';
-import { DEFAULT_CONVERSION_EVENTS, DEFAULT_EXPOSURE_EVENTS } from '../settings.ts';
+import { DEFAULT_CONVERSION_EVENTS, DEFAULT_EXPOSURE_EVENTS } from '../../contract/settings.ts';
 import { rebuildAssignments } from './assignments.ts';
 import { ImportInputError, sniffFile } from './detect-format.ts';
 import { columnMappingSchema, headerSignature, resolveMapping, type ColumnMapping, type MappingOptions } from './mapping.ts';
 import { stageFile } from './stage.ts';
+import type { ImportPhase, ImportProgress, ImportSummary } from '../../contract/import.ts';
+
+export type { ImportPhase, ImportProgress, ImportSummary };
 import { validateEventLog, type EventNames } from './validate-events.ts';
 import { inferMetricColumns, validateUnitTable } from './validate-unit-table.ts';
-
-export type ImportPhase = 'hashing' | 'reading' | 'validating' | 'indexing' | 'done';
-
-export interface ImportProgress {
-  readonly path: string;
-  readonly phase: ImportPhase;
-  readonly bytesDone: number;
-  readonly bytesTotal: number;
-}
 
 export interface ImportOptions {
   readonly mapping?: MappingOptions;
@@ -33,28 +27,6 @@ export interface ImportOptions {
   readonly onProgress?: (progress: ImportProgress) => void;
   /** Aborting interrupts DuckDB and rolls the import back. */
   readonly signal?: AbortSignal;
-}
-
-/** The import summary (SPEC §2.2): accepted + rejected = rows read. */
-export interface ImportSummary {
-  readonly fileId: number | null;
-  readonly path: string;
-  readonly sha256: string;
-  readonly bytes: number;
-  readonly format: string;
-  readonly shape: 'event_log' | 'unit_table' | null;
-  readonly rowsRead: number;
-  readonly rowsAccepted: number;
-  readonly rowsRejected: number;
-  readonly rejectsByReason: Readonly<Record<string, number>>;
-  /** Accepted rows whose timestamp had no zone and was read as UTC. */
-  readonly zonelessTimestamps: number;
-  /** True when the same content was imported before and nothing was done. */
-  readonly duplicateOf: number | null;
-  /** False when line numbers are record positions (quoting the line scanner could not follow). */
-  readonly exactLineNumbers: boolean;
-  readonly mapping: ColumnMapping | null;
-  readonly seconds: number;
 }
 
 /** Thrown when an import was cancelled through its AbortSignal. */
@@ -99,8 +71,25 @@ export async function importFile(db: Database, path: string, options: ImportOpti
     if (error instanceof ImportInputError) throw error;
     throw new ImportInputError(`${path}: cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const report = (phase: ImportPhase, bytesDone: number): void =>
-    options.onProgress?.({ path, phase, bytesDone, bytesTotal: bytes });
+  let phaseStarted = performance.now();
+  let currentPhase: ImportPhase = 'hashing';
+  const report = (phase: ImportPhase, bytesDone: number, rowsDone = 0): void => {
+    if (phase !== currentPhase) {
+      currentPhase = phase;
+      phaseStarted = performance.now();
+    }
+    const seconds = (performance.now() - phaseStarted) / 1000;
+    options.onProgress?.({ path, phase, bytesDone, bytesTotal: bytes, rowsDone, rowsPerSecond: seconds > 0 ? rowsDone / seconds : 0 });
+  };
+  // DuckDB parses the file in one statement; poll its progress so the UI can show rows/s.
+  const pollProgress = (phase: ImportPhase): (() => void) => {
+    if (!options.onProgress) return () => undefined;
+    const timer = setInterval(() => {
+      const p = db.progress();
+      if (p.percentage >= 0) report(phase, Math.min(bytes, Math.round((bytes * p.percentage) / 100)), p.rowsProcessed);
+    }, 200);
+    return () => clearInterval(timer);
+  };
   const sniff = await sniffFile(absolute);
   const sha256 = await hashFile(absolute, (done) => report('hashing', done));
   throwIfAborted(options.signal);
@@ -119,19 +108,20 @@ export async function importFile(db: Database, path: string, options: ImportOpti
   try {
     return await db.transaction(async () => {
       report('reading', 0);
-      const staged = await stageFile(db, absolute, sniff);
+      const stopPolling = pollProgress('reading');
+      const staged = await stageFile(db, absolute, sniff).finally(stopPolling);
       throwIfAborted(options.signal);
       const signature = headerSignature(staged.header);
       const saved = await savedMapping(db, signature);
       let mapping = resolveMapping(staged.header, options.mapping ?? {}, saved);
       if (mapping.shape === 'unit_table') mapping = await inferMetricColumns(db, mapping);
       const fileId = toNumber((await db.query<{ id: bigint }>(`SELECT nextval('file_id_seq') AS id`))[0]!.id)!;
-      report('validating', bytes);
+      report('validating', bytes, staged.parsedRows + staged.parseRejects);
       const counts = mapping.shape === 'event_log'
         ? await validateEventLog(db, fileId, mapping, staged.header, names)
         : await validateUnitTable(db, fileId, mapping, experimentIdFromPath(absolute));
       throwIfAborted(options.signal);
-      report('indexing', bytes);
+      report('indexing', bytes, rowsReadSoFar(staged));
       await rebuildAssignments(db, names.exposure);
       const rowsRead = staged.parsedRows + staged.parseRejects;
       if (counts.accepted + counts.rejected !== rowsRead) {
@@ -155,7 +145,7 @@ export async function importFile(db: Database, path: string, options: ImportOpti
         'SELECT reason, count(*) AS n FROM rejects WHERE file_id = $id GROUP BY reason ORDER BY reason', { id: fileId },
       );
       await db.run('DROP TABLE IF EXISTS stage; DROP TABLE IF EXISTS stage_parse_rejects; DROP TABLE IF EXISTS stage_records;');
-      report('done', bytes);
+      report('done', bytes, rowsRead);
       return {
         fileId, path, sha256, bytes, format: sniff.format, shape: mapping.shape, rowsRead, rowsAccepted: counts.accepted,
         rowsRejected: counts.rejected, rejectsByReason: Object.fromEntries(reasons.map((r) => [r.reason, toNumber(r.n)!])),
@@ -176,6 +166,10 @@ async function savedMapping(db: Database, signature: string): Promise<ColumnMapp
   if (rows.length === 0) return undefined;
   const parsed = columnMappingSchema.safeParse(JSON.parse(String(rows[0]!.mapping)));
   return parsed.success ? parsed.data : undefined;
+}
+
+function rowsReadSoFar(staged: { parsedRows: number; parseRejects: number }): number {
+  return staged.parsedRows + staged.parseRejects;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

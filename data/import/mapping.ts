@@ -4,60 +4,15 @@
  * dialog), and a mapping is saved per header signature for the next file with the same header.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import {
+  CANONICAL_COLUMNS, PRICING_EXPORT_COLUMNS, type ColumnMapping, type MappingOptions,
+} from '../../contract/mapping.ts';
 import { ImportInputError } from './detect-format.ts';
 
-/** Canonical event-log columns (SPEC §2.1). */
-export const CANONICAL_COLUMNS = [
-  'event_name', 'event_version', 'timestamp', 'user_id', 'experiment_id', 'variant_id', 'is_control',
-  'user_segment', 'plan_code', 'revenue_cents', 'value', 'currency', 'request_id', 'session_id', 'store_id',
-  'order_id', 'properties',
-] as const;
-export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
-
-/** Columns of the pricing experiment export (SPEC §2.1). */
-export const PRICING_EXPORT_COLUMNS = [
-  'slug', 'variantKey', 'variantName', 'isControl', 'assignmentStrategy', 'recordedAt', 'orderTotal',
-  'orderCurrency', 'orderId', 'journeyId', 'eventId', 'status', 'loyaltyProjectionPoints',
-] as const;
-
-export const eventLogMappingSchema = z.object({
-  shape: z.literal('event_log'),
-  preset: z.enum(['canonical', 'pricing_export']),
-  /** canonical column → source column in the file */
-  columns: z.record(z.string(), z.string()),
-});
-
-export const unitTableMappingSchema = z.object({
-  shape: z.literal('unit_table'),
-  unit: z.string().nullable(),
-  variant: z.string(),
-  experiment: z.string().nullable(),
-  timestamp: z.string().nullable(),
-  metrics: z.array(z.string()).min(1),
-  /** metric column → covariate column (CUPED) */
-  covariates: z.record(z.string(), z.string()),
-  control: z.string().nullable(),
-  /** true when no --metric was given: the importer keeps only the numeric/boolean columns */
-  metricsInferred: z.boolean().optional(),
-});
-
-export const columnMappingSchema = z.discriminatedUnion('shape', [eventLogMappingSchema, unitTableMappingSchema]);
-export type EventLogMapping = z.infer<typeof eventLogMappingSchema>;
-export type UnitTableMapping = z.infer<typeof unitTableMappingSchema>;
-export type ColumnMapping = z.infer<typeof columnMappingSchema>;
-
-/** Mapping flags from the command line or the mapping dialog; all optional. */
-export interface MappingOptions {
-  readonly unit?: string;
-  readonly variant?: string;
-  readonly experiment?: string;
-  readonly timestamp?: string;
-  readonly control?: string;
-  readonly metrics?: readonly string[];
-  /** metric column → covariate column */
-  readonly covariates?: Readonly<Record<string, string>>;
-}
+export {
+  CANONICAL_COLUMNS, PRICING_EXPORT_COLUMNS, columnMappingSchema, eventLogMappingSchema, unitTableMappingSchema,
+  type CanonicalColumn, type ColumnMapping, type EventLogMapping, type MappingOptions, type UnitTableMapping,
+} from '../../contract/mapping.ts';
 
 /** A stable signature of a header (order-sensitive), used to save and reuse mappings. */
 export function headerSignature(header: readonly string[]): string {

@@ -2,7 +2,7 @@
  * The analysis filters of SPEC §3 (exposure date range, segment) as a SQL predicate on
  * `assignments` with bound parameters.
  */
-import type { AnalysisSettings } from '../settings.ts';
+import type { AnalysisSettings } from '../../contract/settings.ts';
 import type { SqlParams } from '../database.ts';
 
 /** Predicate over an `assignments` alias `a`, and its parameters ($from, $to, $segment). */

@@ -6,7 +6,7 @@
  */
 import type { CovariateMoments, MetricType, SampleMoments } from '../../stats/index.ts';
 import { toNumber, type Database } from '../database.ts';
-import type { AnalysisSettings } from '../settings.ts';
+import type { AnalysisSettings } from '../../contract/settings.ts';
 import { columnMappingSchema } from '../import/mapping.ts';
 import type { ExperimentFrame, MetricFrame } from './experiment-frame.ts';
 import { assignmentFilter } from './filters.ts';

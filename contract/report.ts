@@ -3,8 +3,8 @@
  * UI, ChangeSet proofs and decision reports build on. Field names in the issue's contract are
  * fixed; the others are additions.
  */
-import type { AnalysisWarning, MetricResult, Verdict } from '../../stats/index.ts';
-import type { AnalysisSettings } from '../settings.ts';
+import type { AnalysisWarning, MetricResult, Verdict } from '../stats/index.ts';
+import type { AnalysisSettings } from './settings.ts';
 
 export interface PowerReport {
   /** The metric the power analysis is about (the primary metric). */
