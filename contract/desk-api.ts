@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { mappingOptionsSchema, type ColumnMapping } from './mapping.ts';
 import type { ImportProgress, ImportSummary } from './import.ts';
-import type { ExperimentReport } from './report.ts';
+import type { ExperimentReport, ImportedFileReport } from './report.ts';
 import { analysisSettingsSchema } from './settings.ts';
 
 // ── results crossing the boundary ────────────────────────────────────────────────────────────
@@ -149,7 +149,7 @@ export interface ExperimentAnalysis {
   readonly cumulative: ArrowBytes;
   /**
    * Retention curve D0…D30 (event logs only; empty otherwise), Arrow IPC with columns `day`
-   * (Int32 k), `variant` (Utf8), `mature` (Float64 units), `rate` (Float64 fraction; NaN when no
+   * (Float64 k), `variant` (Utf8), `mature` (Float64 units), `rate` (Float64 fraction; NaN when no
    * mature unit).
    */
   readonly retention: ArrowBytes;
@@ -170,7 +170,7 @@ export type ExperimentHandlers = {
   /** The first rows of a table as Arrow IPC (never per-row JSON). */
   previewRows: (request: PreviewRowsRequest) => Promise<ArrowBytes>;
   /** Files imported so far with their row accounting. */
-  listFiles: (request: Record<string, never>) => Promise<readonly ImportSummary[]>;
+  listFiles: (request: Record<string, never>) => Promise<readonly ImportedFileReport[]>;
 };
 
 // ── settings feature ───────────────────────────────────────────────────────────────────────

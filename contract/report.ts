@@ -55,6 +55,9 @@ export interface ExperimentReport {
 }
 
 export interface ImportedFileReport {
+  readonly fileId: number;
+  /** UTC ISO-8601. */
+  readonly importedAt: string;
   readonly path: string;
   readonly sha256: string;
   readonly rowsRead: number;

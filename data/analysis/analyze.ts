@@ -17,12 +17,12 @@ import type { AnalysisReport, ExperimentReport, ImportedFileReport, MetricReport
 const DAY_MS = 86_400_000;
 
 /**
- * Analyses every experiment in the database with `settings`.
+ * Analyses every experiment in the database (or only `experimentId`) with `settings`.
  * Never throws for bad data: problems appear as error codes and warnings in the report.
  * @throws Error only for database failures.
  */
-export async function analyzeDatabase(db: Database, settings: AnalysisSettings): Promise<AnalysisReport> {
-  const frames = [...(await eventLogFrames(db, settings)), ...(await unitTableFrames(db, settings))];
+export async function analyzeDatabase(db: Database, settings: AnalysisSettings, experimentId: string | null = null): Promise<AnalysisReport> {
+  const frames = [...(await eventLogFrames(db, settings, experimentId)), ...(await unitTableFrames(db, settings, experimentId))];
   const experiments = frames
     .filter((frame) => frame.arms.length > 0)
     .map((frame) => analyzeExperiment(frame, settings));
@@ -146,10 +146,12 @@ function powerReport(primary: MetricResult, armUnits: readonly number[], runtime
 
 /** Every imported file with its row accounting (SPEC §2.2) and rejects per reason. */
 export async function importedFiles(db: Database): Promise<ImportedFileReport[]> {
-  const files = await db.query(`SELECT file_id, path, sha256, shape, rows_read, rows_accepted, rows_rejected, zoneless_timestamps
-                                FROM files ORDER BY file_id`);
+  const files = await db.query(`SELECT file_id, path, sha256, shape, rows_read, rows_accepted, rows_rejected, zoneless_timestamps,
+                                       imported_at FROM files ORDER BY file_id`);
   const reasons = await db.query(`SELECT file_id, reason, count(*) AS n FROM rejects GROUP BY ALL ORDER BY ALL`);
   return files.map((file) => ({
+    fileId: toNumber(file.file_id)!,
+    importedAt: file.imported_at instanceof Date ? file.imported_at.toISOString() : String(file.imported_at),
     path: String(file.path),
     sha256: String(file.sha256),
     shape: String(file.shape),

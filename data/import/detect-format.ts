@@ -18,7 +18,12 @@ export interface SniffResult {
 
 /** Thrown for input the importer cannot read; its message is one line for the user. */
 export class ImportInputError extends Error {
-  override readonly name = 'ImportInputError';
+  override readonly name: string = 'ImportInputError';
+}
+
+/** Thrown when a header is not recognised and no mapping was given: the mapping dialog's cue. */
+export class MappingRequiredError extends ImportInputError {
+  override readonly name = 'MappingRequiredError';
 }
 
 const SNIFF_BYTES = 256 * 1024;

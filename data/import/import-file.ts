@@ -27,6 +27,11 @@ export interface ImportOptions {
   readonly onProgress?: (progress: ImportProgress) => void;
   /** Aborting interrupts DuckDB and rolls the import back. */
   readonly signal?: AbortSignal;
+  /**
+   * The name to record and report instead of `path` (uploads are stored under a temporary path);
+   * its base name also names a unit table's experiment.
+   */
+  readonly sourceName?: string;
 }
 
 /** Thrown when an import was cancelled through its AbortSignal. */
@@ -61,6 +66,8 @@ export function experimentIdFromPath(path: string): string {
 export async function importFile(db: Database, path: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const started = performance.now();
   const absolute = resolve(path);
+  const recordedPath = options.sourceName ?? absolute;
+  const shownPath = options.sourceName ?? path;
   const names: EventNames = options.eventNames ?? { exposure: DEFAULT_EXPOSURE_EVENTS, conversion: DEFAULT_CONVERSION_EVENTS };
   let bytes: number;
   try {
@@ -79,7 +86,7 @@ export async function importFile(db: Database, path: string, options: ImportOpti
       phaseStarted = performance.now();
     }
     const seconds = (performance.now() - phaseStarted) / 1000;
-    options.onProgress?.({ path, phase, bytesDone, bytesTotal: bytes, rowsDone, rowsPerSecond: seconds > 0 ? rowsDone / seconds : 0 });
+    options.onProgress?.({ path: shownPath, phase, bytesDone, bytesTotal: bytes, rowsDone, rowsPerSecond: seconds > 0 ? rowsDone / seconds : 0 });
   };
   // DuckDB parses the file in one statement; poll its progress so the UI can show rows/s.
   const pollProgress = (phase: ImportPhase): (() => void) => {
@@ -97,7 +104,7 @@ export async function importFile(db: Database, path: string, options: ImportOpti
   const previous = await db.query<{ file_id: number }>('SELECT file_id FROM files WHERE sha256 = $sha ORDER BY file_id LIMIT 1', { sha: sha256 });
   if (previous.length > 0 && !options.force) {
     return {
-      fileId: null, path, sha256, bytes, format: sniff.format, shape: null, rowsRead: 0, rowsAccepted: 0, rowsRejected: 0,
+      fileId: null, path: shownPath, sha256, bytes, format: sniff.format, shape: null, rowsRead: 0, rowsAccepted: 0, rowsRejected: 0,
       rejectsByReason: {}, zonelessTimestamps: 0, duplicateOf: previous[0]!.file_id, exactLineNumbers: true, mapping: null,
       seconds: (performance.now() - started) / 1000,
     };
@@ -119,19 +126,19 @@ export async function importFile(db: Database, path: string, options: ImportOpti
       report('validating', bytes, staged.parsedRows + staged.parseRejects);
       const counts = mapping.shape === 'event_log'
         ? await validateEventLog(db, fileId, mapping, staged.header, names)
-        : await validateUnitTable(db, fileId, mapping, experimentIdFromPath(absolute));
+        : await validateUnitTable(db, fileId, mapping, experimentIdFromPath(recordedPath));
       throwIfAborted(options.signal);
-      report('indexing', bytes, rowsReadSoFar(staged));
+      report('indexing', bytes, staged.parsedRows + staged.parseRejects);
       await rebuildAssignments(db, names.exposure);
       const rowsRead = staged.parsedRows + staged.parseRejects;
       if (counts.accepted + counts.rejected !== rowsRead) {
-        throw new Error(`import accounting failed for ${path}: ${counts.accepted} accepted + ${counts.rejected} rejected ≠ ${rowsRead} read`);
+        throw new Error(`import accounting failed for ${shownPath}: ${counts.accepted} accepted + ${counts.rejected} rejected ≠ ${rowsRead} read`);
       }
       await db.run(
         `INSERT INTO files (file_id, path, sha256, bytes, format, shape, mapping, rows_read, rows_accepted, rows_rejected, zoneless_timestamps)
          VALUES ($id, $path, $sha, $bytes, $format, $shape, $mapping, $read, $accepted, $rejected, $zoneless)`,
         {
-          id: fileId, path: absolute, sha: sha256, bytes, format: sniff.format, shape: mapping.shape,
+          id: fileId, path: recordedPath, sha: sha256, bytes, format: sniff.format, shape: mapping.shape,
           mapping: JSON.stringify(mapping), read: rowsRead, accepted: counts.accepted, rejected: counts.rejected,
           zoneless: counts.zonelessTimestamps,
         },
@@ -147,14 +154,14 @@ export async function importFile(db: Database, path: string, options: ImportOpti
       await db.run('DROP TABLE IF EXISTS stage; DROP TABLE IF EXISTS stage_parse_rejects; DROP TABLE IF EXISTS stage_records;');
       report('done', bytes, rowsRead);
       return {
-        fileId, path, sha256, bytes, format: sniff.format, shape: mapping.shape, rowsRead, rowsAccepted: counts.accepted,
+        fileId, path: shownPath, sha256, bytes, format: sniff.format, shape: mapping.shape, rowsRead, rowsAccepted: counts.accepted,
         rowsRejected: counts.rejected, rejectsByReason: Object.fromEntries(reasons.map((r) => [r.reason, toNumber(r.n)!])),
         zonelessTimestamps: counts.zonelessTimestamps, duplicateOf: null, exactLineNumbers: staged.exactLines, mapping,
         seconds: (performance.now() - started) / 1000,
       };
     });
   } catch (error) {
-    if (options.signal?.aborted) throw new ImportCancelledError(`import of ${path} cancelled; the database is unchanged`);
+    if (options.signal?.aborted) throw new ImportCancelledError(`import of ${shownPath} cancelled; the database is unchanged`);
     throw error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
@@ -166,10 +173,6 @@ async function savedMapping(db: Database, signature: string): Promise<ColumnMapp
   if (rows.length === 0) return undefined;
   const parsed = columnMappingSchema.safeParse(JSON.parse(String(rows[0]!.mapping)));
   return parsed.success ? parsed.data : undefined;
-}
-
-function rowsReadSoFar(staged: { parsedRows: number; parseRejects: number }): number {
-  return staged.parsedRows + staged.parseRejects;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import {
   CANONICAL_COLUMNS, PRICING_EXPORT_COLUMNS, type ColumnMapping, type MappingOptions,
 } from '../../contract/mapping.ts';
-import { ImportInputError } from './detect-format.ts';
+import { ImportInputError, MappingRequiredError } from './detect-format.ts';
 
 export {
   CANONICAL_COLUMNS, PRICING_EXPORT_COLUMNS, columnMappingSchema, eventLogMappingSchema, unitTableMappingSchema,
@@ -64,7 +64,7 @@ export function resolveMapping(header: readonly string[], options: MappingOption
   }
 
   if (!options.variant) {
-    throw new ImportInputError(
+    throw new MappingRequiredError(
       `header not recognised (${header.slice(0, 12).join(', ')}${header.length > 12 ? ', …' : ''}): ` +
         'map it with --variant COL and --metric COL (and --unit, --timestamp, --experiment as needed)',
     );

@@ -8,7 +8,7 @@ import type { CovariateMoments, RatioMoments } from '../../stats/index.ts';
 import { toNumber, type Database } from '../database.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
 import type { ExperimentFrame, MetricFrame } from './experiment-frame.ts';
-import { assignmentFilter } from './filters.ts';
+import { assignmentFilter, experimentFilter } from './filters.ts';
 
 /** Retention days reported as metrics (SPEC §3: D1 and D7). */
 export const RETENTION_DAYS = [1, 7] as const;
@@ -36,11 +36,11 @@ const MEAN_METRICS: readonly MeanMetricDefinition[] = [
 ];
 
 /**
- * Builds `analysis_units`: one row per analysed (experiment, unit) of the event log, with
+ * Builds the temp table `analysis_units`: one row per analysed (experiment, unit) of the event log, with
  * every per-unit metric value and covariate. Conversions count from t0 to the end of the data.
  */
-async function buildUnitTable(db: Database, settings: AnalysisSettings): Promise<void> {
-  const filter = assignmentFilter(settings);
+export async function buildEventUnitTable(db: Database, settings: AnalysisSettings, experimentId: string | null = null): Promise<void> {
+  const filter = assignmentFilter(settings, experimentId);
   const retention = RETENTION_DAYS.map((k) => `
       coalesce(bool_or(e.ts >= a.t0 + to_days(${k}) AND e.ts < a.t0 + to_days(${k + 1})), FALSE)::INTEGER AS retained_d${k},
       (a.t0 + to_days(${k + 1}) <= (SELECT data_end FROM bounds)) AS mature_d${k}`).join(',');
@@ -75,8 +75,9 @@ type Sums = Record<string, unknown>;
  * Per-experiment frames for every experiment of the event log, with sufficient statistics of all
  * default metrics per variant.
  */
-export async function eventLogFrames(db: Database, settings: AnalysisSettings): Promise<ExperimentFrame[]> {
-  await buildUnitTable(db, settings);
+export async function eventLogFrames(db: Database, settings: AnalysisSettings, experimentId: string | null = null): Promise<ExperimentFrame[]> {
+  await buildEventUnitTable(db, settings, experimentId);
+  const only = experimentFilter(experimentId);
   const sums = MEAN_METRICS.map((m) => {
     const f = m.eligible ? ` FILTER (WHERE ${m.eligible})` : '';
     return `count(*)${f} AS ${m.name}__n, sum(${m.y})${f}::DOUBLE AS ${m.name}__sum, sum(${m.y} * ${m.y})${f}::DOUBLE AS ${m.name}__sum2,
@@ -91,7 +92,7 @@ export async function eventLogFrames(db: Database, settings: AnalysisSettings): 
     SELECT a.experiment_id,
       count(*) FILTER (WHERE a.variant_id IS NULL) AS multiple_exposures, count(*) AS total_units,
       min(a.t0) AS first_exposure, (SELECT max(ts) FROM events) AS data_end
-    FROM assignments a WHERE a.source = 'events' GROUP BY a.experiment_id ORDER BY a.experiment_id`);
+    FROM assignments a WHERE a.source = 'events' AND ${only.sql} GROUP BY a.experiment_id ORDER BY a.experiment_id`, only.params);
   const marked = await db.query<{ experiment_id: string; variant_id: string }>(`
     SELECT DISTINCT experiment_id, variant_id FROM events
     WHERE is_control AND experiment_id IS NOT NULL AND variant_id IS NOT NULL AND list_contains($exposure, event_name)`,

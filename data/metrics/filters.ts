@@ -3,18 +3,24 @@
  * `assignments` with bound parameters.
  */
 import type { AnalysisSettings } from '../../contract/settings.ts';
-import type { SqlParams } from '../database.ts';
 
 /** Predicate over an `assignments` alias `a`, and its parameters ($from, $to, $segment). */
-export function assignmentFilter(settings: AnalysisSettings): { sql: string; params: Record<string, string | null> } {
+export function assignmentFilter(
+  settings: AnalysisSettings,
+  experimentId: string | null = null,
+): { sql: string; params: Record<string, string | null> } {
   return {
     sql: `($from IS NULL OR a.t0 >= CAST($from AS TIMESTAMPTZ))
           AND ($to IS NULL OR a.t0 < CAST($to AS TIMESTAMPTZ))
-          AND ($segment IS NULL OR a.segment = $segment)`,
-    params: { from: settings.exposureFrom ?? null, to: settings.exposureTo ?? null, segment: settings.segment ?? null },
+          AND ($segment IS NULL OR a.segment = $segment)
+          AND ($experiment IS NULL OR a.experiment_id = $experiment)`,
+    params: {
+      from: settings.exposureFrom ?? null, to: settings.exposureTo ?? null, segment: settings.segment ?? null, experiment: experimentId,
+    },
   };
 }
 
-export function mergeParams(...parts: SqlParams[]): SqlParams {
-  return Object.assign({}, ...parts) as SqlParams;
+/** Only the experiment filter (for counts that ignore the date and segment filters). */
+export function experimentFilter(experimentId: string | null): { sql: string; params: Record<string, string | null> } {
+  return { sql: '($experiment IS NULL OR a.experiment_id = $experiment)', params: { experiment: experimentId } };
 }

@@ -9,14 +9,15 @@ import { toNumber, type Database } from '../database.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
 import { columnMappingSchema } from '../import/mapping.ts';
 import type { ExperimentFrame, MetricFrame } from './experiment-frame.ts';
-import { assignmentFilter } from './filters.ts';
+import { assignmentFilter, experimentFilter } from './filters.ts';
 import { isoOrNull } from './event-log-metrics.ts';
 
 type Sums = Record<string, unknown>;
 
 /** Frames for every unit-table experiment in the database. */
-export async function unitTableFrames(db: Database, settings: AnalysisSettings): Promise<ExperimentFrame[]> {
-  const filter = assignmentFilter(settings);
+export async function unitTableFrames(db: Database, settings: AnalysisSettings, experimentId: string | null = null): Promise<ExperimentFrame[]> {
+  const filter = assignmentFilter(settings, experimentId);
+  const only = experimentFilter(experimentId);
   const analysed = `
     SELECT a.experiment_id, a.unit_id, a.variant_id, a.file_id, a.line FROM assignments a
     WHERE a.source = 'unit_table' AND a.variant_id IS NOT NULL AND ${filter.sql}`;
@@ -43,7 +44,7 @@ export async function unitTableFrames(db: Database, settings: AnalysisSettings):
     FROM assignments a
     LEFT JOIN ends ON ends.experiment_id = a.experiment_id
     LEFT JOIN files f ON f.file_id = a.file_id
-    WHERE a.source = 'unit_table' GROUP BY a.experiment_id ORDER BY a.experiment_id`);
+    WHERE a.source = 'unit_table' AND ${only.sql} GROUP BY a.experiment_id ORDER BY a.experiment_id`, only.params);
   const units = await db.query<Sums>(`
     WITH a AS (${analysed}) SELECT experiment_id, variant_id, count(*) AS n FROM a GROUP BY ALL ORDER BY ALL`, filter.params);
 

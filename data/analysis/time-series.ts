@@ -1,0 +1,134 @@
+/**
+ * The experiment screen's series: cumulative relative uplift of the primary metric by exposure
+ * day with its CI (sums per variant and day in SQL, cumulated and tested with `stats/`), and the
+ * retention curve D0…D30 for event logs. Both travel as Arrow IPC.
+ */
+import { compareArms, type MetricType } from '../../stats/index.ts';
+import { columnsToArrow } from '../arrow/to-arrow.ts';
+import { toNumber, type Database } from '../database.ts';
+import { assignmentFilter } from '../metrics/filters.ts';
+import type { AnalysisSettings } from '../../contract/settings.ts';
+import type { ExperimentReport } from '../../contract/report.ts';
+
+const DAY_MS = 86_400_000;
+/** Retention curve length: D0 … D30. */
+export const RETENTION_CURVE_DAYS = 31;
+
+interface DailySums {
+  readonly variant: string;
+  readonly day: number;
+  readonly n: number;
+  readonly sum: number;
+  readonly sumSquares: number;
+}
+
+async function dailySums(db: Database, report: ExperimentReport, settings: AnalysisSettings): Promise<DailySums[]> {
+  const metric = report.primaryMetric;
+  if (!metric) return [];
+  const filter = assignmentFilter(settings, report.experimentId);
+  let rows: Record<string, unknown>[];
+  if (report.source === 'events') {
+    // `analysis_units` was built for this experiment by the analysis that produced `report`.
+    const column = metric === 'conversion' ? 'converted' : metric === 'revenue_per_user' ? 'revenue' : metric === 'orders_per_user' ? 'orders' : null;
+    if (!column) return [];
+    rows = await db.query(`
+      SELECT variant_id AS variant, epoch_ms(date_trunc('day', t0)) AS day, count(*) AS n,
+             sum(${column})::DOUBLE AS sum, sum(${column} * ${column})::DOUBLE AS sum2
+      FROM analysis_units WHERE experiment_id = $experiment GROUP BY ALL ORDER BY day`, { experiment: report.experimentId });
+  } else {
+    rows = await db.query(`
+      SELECT a.variant_id AS variant, epoch_ms(date_trunc('day', a.t0)) AS day, count(*) AS n,
+             sum(v.value) AS sum, sum(v.value * v.value) AS sum2
+      FROM assignments a JOIN unit_values v ON v.file_id = a.file_id AND v.line = a.line AND v.column_name = $metric
+      WHERE a.source = 'unit_table' AND a.variant_id IS NOT NULL AND a.t0 IS NOT NULL AND ${filter.sql}
+      GROUP BY ALL ORDER BY day`, { ...filter.params, metric });
+  }
+  return rows.map((r) => ({
+    variant: String(r.variant), day: toNumber(r.day)!, n: toNumber(r.n)!, sum: toNumber(r.sum)!, sumSquares: toNumber(r.sum2)!,
+  }));
+}
+
+/**
+ * Cumulative uplift of the primary metric: for each exposure day (UTC) and treatment, the
+ * comparison with control over all units exposed up to the end of that day.
+ * Arrow columns: day (epoch ms), variant, n (treatment units so far), relative, ciLower, ciUpper.
+ */
+export async function cumulativeUplift(db: Database, report: ExperimentReport, settings: AnalysisSettings): Promise<Uint8Array> {
+  const sums = await dailySums(db, report, settings);
+  const type = report.metrics.find((m) => m.name === report.primaryMetric)?.type;
+  const days = [...new Set(sums.map((s) => s.day))].sort((a, b) => a - b);
+  const out = { day: [] as number[], variant: [] as string[], n: [] as number[], relative: [] as (number | null)[], ciLower: [] as (number | null)[], ciUpper: [] as (number | null)[] };
+  if (type === 'binomial' || type === 'continuous') {
+    const running = new Map<string, { n: number; sum: number; sumSquares: number }>();
+    for (const day of days) {
+      for (const s of sums.filter((x) => x.day === day)) {
+        const r = running.get(s.variant) ?? { n: 0, sum: 0, sumSquares: 0 };
+        running.set(s.variant, { n: r.n + s.n, sum: r.sum + s.sum, sumSquares: r.sumSquares + s.sumSquares });
+      }
+      const control = running.get(report.control);
+      if (!control) continue;
+      for (const variant of report.variants.slice(1)) {
+        const treatment = running.get(variant);
+        if (!treatment) continue;
+        const c = compareArms(type as Exclude<MetricType, 'ratio'>, { variant: report.control, moments: control }, { variant, moments: treatment }, { alpha: settings.alpha });
+        out.day.push(day + DAY_MS - 1);
+        out.variant.push(variant);
+        out.n.push(treatment.n);
+        out.relative.push(c.relative.estimate);
+        out.ciLower.push(c.relative.ciLower);
+        out.ciUpper.push(c.relative.ciUpper);
+      }
+    }
+  }
+  return columnsToArrow({
+    day: { kind: 'number', values: out.day },
+    variant: { kind: 'string', values: out.variant },
+    n: { kind: 'number', values: out.n },
+    relative: { kind: 'number', values: out.relative },
+    ciLower: { kind: 'number', values: out.ciLower },
+    ciUpper: { kind: 'number', values: out.ciUpper },
+  });
+}
+
+/**
+ * Retention curve D0…D30 of an event-log experiment: per variant and day k, the mature units
+ * (t0 + (k+1) days ≤ end of data) and the share of them with any event in [t0 + k, t0 + k + 1).
+ * Arrow columns: day (k), variant, mature, rate (NaN when no unit is mature). Empty for unit tables.
+ */
+export async function retentionCurve(db: Database, report: ExperimentReport, settings: AnalysisSettings): Promise<Uint8Array> {
+  let rows: Record<string, unknown>[] = [];
+  if (report.source === 'events') {
+    const filter = assignmentFilter(settings, report.experimentId);
+    rows = await db.query(`
+      WITH a AS (
+        SELECT a.unit_id, a.variant_id, a.t0 FROM assignments a
+        WHERE a.source = 'events' AND a.variant_id IS NOT NULL AND ${filter.sql}
+      ), bounds AS (SELECT max(ts) AS data_end FROM events),
+      days AS (SELECT range AS k FROM range(0, ${RETENTION_CURVE_DAYS})),
+      mature AS (
+        SELECT a.variant_id, d.k, count(*) AS mature FROM a, days d
+        WHERE a.t0 + to_days(CAST(d.k + 1 AS INTEGER)) <= (SELECT data_end FROM bounds) GROUP BY ALL
+      ), active AS (
+        SELECT DISTINCT a.unit_id, a.variant_id, CAST(floor(epoch(e.ts - a.t0) / 86400) AS BIGINT) AS k, a.t0
+        FROM a JOIN events e ON e.user_id = a.unit_id AND e.ts >= a.t0 AND e.ts < a.t0 + to_days(${RETENTION_CURVE_DAYS})
+      ), retained AS (
+        SELECT variant_id, k, count(*) AS retained FROM active
+        WHERE t0 + to_days(CAST(k + 1 AS INTEGER)) <= (SELECT data_end FROM bounds) GROUP BY ALL
+      )
+      SELECT m.variant_id AS variant, m.k AS day, m.mature, coalesce(r.retained, 0) AS retained
+      FROM mature m LEFT JOIN retained r USING (variant_id, k) ORDER BY m.variant_id, m.k`, filter.params);
+  }
+  return columnsToArrow({
+    day: { kind: 'number', values: rows.map((r) => toNumber(r.day)) },
+    variant: { kind: 'string', values: rows.map((r) => String(r.variant)) },
+    mature: { kind: 'number', values: rows.map((r) => toNumber(r.mature)) },
+    rate: { kind: 'number', values: rows.map((r) => (toNumber(r.mature)! > 0 ? toNumber(r.retained)! / toNumber(r.mature)! : null)) },
+  });
+}
+
+/** `user_segment` values among the experiment's first exposures (for the segment filter). */
+export async function experimentSegments(db: Database, experimentId: string): Promise<string[]> {
+  const rows = await db.query<{ segment: string }>(
+    `SELECT DISTINCT segment FROM assignments WHERE experiment_id = $e AND segment IS NOT NULL ORDER BY segment`, { e: experimentId });
+  return rows.map((r) => r.segment);
+}

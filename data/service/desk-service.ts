@@ -1,0 +1,266 @@
+/**
+ * The desk service: the contract's handlers (contract/desk-api.ts) over one local database —
+ * what the Electron worker and the loopback web host both call. Requests are validated here as
+ * well as at the host boundary; database work is serialised (one DuckDB connection); cancel and
+ * progress bypass the queue.
+ */
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ZodError } from 'zod';
+import {
+  DESK_METHODS, requestSchemas, type DeskErrorCode, type DeskEventName, type DeskEvents, type DeskHandlers,
+  type DeskMethod, type ExperimentListItem, type FileRef, type Result,
+} from '../../contract/desk-api.ts';
+import type { AnalysisSettings } from '../../contract/settings.ts';
+import { analysisSettingsSchema } from '../../contract/settings.ts';
+import type { ImportSummary } from '../../contract/import.ts';
+import type { MappingOptions } from '../../contract/mapping.ts';
+import { analyzeDatabase, importedFiles } from '../analysis/analyze.ts';
+import { cumulativeUplift, experimentSegments, retentionCurve } from '../analysis/time-series.ts';
+import { rowsToArrow } from '../arrow/to-arrow.ts';
+import { openDatabase, toNumber, type Database } from '../database.ts';
+import { ImportInputError, MappingRequiredError } from '../import/detect-format.ts';
+import { ImportCancelledError, importFile } from '../import/import-file.ts';
+import { previewFile } from '../import/preview.ts';
+import { defaultScenario, writeEventLogCsv } from '../simulate/index.ts';
+import { fileSettingsStore, type SettingsStore } from './settings-store.ts';
+import { uploadStore, type UploadStore } from './uploads.ts';
+
+/** An error a handler reports as a `Result` error with a stable code. */
+export class DeskServiceError extends Error {
+  override readonly name = 'DeskServiceError';
+  constructor(readonly code: DeskErrorCode, message: string) {
+    super(message);
+  }
+}
+
+export interface DeskService {
+  readonly handlers: DeskHandlers;
+  readonly uploads: UploadStore;
+  onEvent<E extends DeskEventName>(event: E, listener: (payload: DeskEvents[E]) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface DeskServiceOptions {
+  /** Database file, or `:memory:`. */
+  readonly databasePath: string;
+  /** The settings JSON file. */
+  readonly settingsPath: string;
+  /** Where uploads and the sample data are written (default: a folder under the OS temp dir). */
+  readonly uploadDir?: string;
+}
+
+const SAMPLE_FILE_NAME = 'sample-events.csv';
+
+/** Serialises async work on the single DuckDB connection. */
+function serialQueue(): <T>(work: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work, work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/**
+ * Opens the database and returns the service.
+ * @throws Error when the database cannot be opened.
+ */
+export async function createDeskService(options: DeskServiceOptions): Promise<DeskService> {
+  const db: Database = await openDatabase(options.databasePath);
+  const settings: SettingsStore = fileSettingsStore(options.settingsPath);
+  const uploadDir = options.uploadDir ?? join(tmpdir(), `experiment-desk-${process.pid}`);
+  const uploads = uploadStore(join(uploadDir, 'uploads'));
+  const listeners = new Map<DeskEventName, Set<(payload: never) => void>>();
+  const running = new Map<string, AbortController>();
+  const exclusive = serialQueue();
+
+  const emit = <E extends DeskEventName>(event: E, payload: DeskEvents[E]): void => {
+    for (const listener of listeners.get(event) ?? []) (listener as (p: DeskEvents[E]) => void)(payload);
+  };
+
+  const analysisSettings = async (overrides: Partial<AnalysisSettings> = {}): Promise<AnalysisSettings> =>
+    analysisSettingsSchema.parse({ ...(await settings.get()), ...overrides });
+
+  const resolveFile = (file: FileRef): { path: string; sourceName?: string } => {
+    if (file.kind === 'path') return { path: file.path };
+    const upload = uploads.resolve(file.uploadId);
+    if (!upload) throw new DeskServiceError('not_found', `upload ${file.uploadId} not found (uploads last until the host stops)`);
+    return { path: upload.path, sourceName: upload.name };
+  };
+
+  const runImport = async (importId: string, files: readonly { path: string; sourceName?: string }[], request: { mapping?: MappingOptions; force?: boolean }): Promise<{ summaries: ImportSummary[] }> => {
+    if (running.has(importId)) throw new DeskServiceError('busy', `import ${importId} is already running`);
+    const controller = new AbortController();
+    running.set(importId, controller);
+    try {
+      return await exclusive(async () => {
+        const current = await settings.get();
+        const summaries: ImportSummary[] = [];
+        for (const [fileIndex, file] of files.entries()) {
+          summaries.push(await importFile(db, file.path, {
+            ...(request.mapping && { mapping: request.mapping }),
+            force: request.force ?? false,
+            signal: controller.signal,
+            ...(file.sourceName && { sourceName: file.sourceName }),
+            eventNames: { exposure: current.exposureEvents, conversion: current.conversionEvents },
+            onProgress: (progress) => emit('import-progress', { ...progress, importId, fileIndex, fileCount: files.length }),
+          }));
+        }
+        return { summaries };
+      });
+    } finally {
+      running.delete(importId);
+    }
+  };
+
+  const handlers: DeskHandlers = {
+    async importFiles(request) {
+      const parsed = requestSchemas.importFiles.parse(request);
+      return runImport(parsed.importId, parsed.files.map(resolveFile), { ...(parsed.mapping && { mapping: parsed.mapping }), force: parsed.force ?? false });
+    },
+
+    async cancelImport(request) {
+      const { importId } = requestSchemas.cancelImport.parse(request);
+      const controller = running.get(importId);
+      if (!controller) return { cancelled: false };
+      controller.abort();
+      db.interrupt();
+      return { cancelled: true };
+    },
+
+    async previewFile(request) {
+      const { file } = requestSchemas.previewFile.parse(request);
+      const resolved = resolveFile(file);
+      return exclusive(() => previewFile(db, resolved.path, resolved.sourceName));
+    },
+
+    async listRejects(request) {
+      const { fileId, offset, limit } = requestSchemas.listRejects.parse(request);
+      return exclusive(async () => {
+        const total = await db.query<{ n: bigint }>('SELECT count(*) AS n FROM rejects WHERE file_id = $f', { f: fileId });
+        const rows = await db.query<{ line: bigint | null; reason: string; detail: string | null; raw: string | null }>(
+          'SELECT line, reason, detail, raw FROM rejects WHERE file_id = $f ORDER BY line LIMIT $limit OFFSET $offset',
+          { f: fileId, limit, offset });
+        return {
+          fileId,
+          total: toNumber(total[0]!.n)!,
+          rows: rows.map((r) => ({ line: toNumber(r.line), reason: r.reason, detail: r.detail, raw: r.raw })),
+        };
+      });
+    },
+
+    async loadSampleData(request) {
+      const { importId } = requestSchemas.loadSampleData.parse(request);
+      const folder = join(uploadDir, 'sample');
+      await mkdir(folder, { recursive: true });
+      const path = join(folder, SAMPLE_FILE_NAME);
+      await writeEventLogCsv(path, defaultScenario());
+      return runImport(importId, [{ path, sourceName: SAMPLE_FILE_NAME }], {});
+    },
+
+    async listExperiments() {
+      return exclusive(async () => {
+        const report = await analyzeDatabase(db, await analysisSettings());
+        return report.experiments.map((e): ExperimentListItem => ({
+          experimentId: e.experimentId,
+          source: e.source,
+          control: e.control,
+          variants: e.variants,
+          units: Object.values(e.units).reduce((a, b) => a + b, 0),
+          firstExposure: e.firstExposure,
+          dataEnd: e.dataEnd,
+          warnings: [...new Set(e.warnings.map((w) => w.code))],
+          verdict: e.verdict.status,
+        }));
+      });
+    },
+
+    async analyzeExperiment(request) {
+      const { experimentId, overrides } = requestSchemas.analyzeExperiment.parse(request);
+      return exclusive(async () => {
+        const effective = await analysisSettings(overrides ?? {});
+        const report = (await analyzeDatabase(db, effective, experimentId)).experiments[0];
+        if (!report) throw new DeskServiceError('not_found', `no experiment ${experimentId} (or no unit matches the filters)`);
+        return {
+          report,
+          cumulative: await cumulativeUplift(db, report, effective),
+          retention: await retentionCurve(db, report, effective),
+          segments: await experimentSegments(db, experimentId),
+        };
+      });
+    },
+
+    async previewRows(request) {
+      const { table, fileId, limit } = requestSchemas.previewRows.parse(request);
+      return exclusive(async () => {
+        // `table` is one of three names fixed by the schema's enum, never free text.
+        const rows = await db.query(`SELECT * FROM ${table} WHERE $file IS NULL OR file_id = $file ORDER BY file_id, line LIMIT $limit`,
+          { file: fileId ?? null, limit });
+        const columns = (await db.query<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${table})`)).map((c) => c.column_name);
+        return rowsToArrow(columns, rows);
+      });
+    },
+
+    async listFiles() {
+      return exclusive(() => importedFiles(db));
+    },
+
+    async getSettings() {
+      return settings.get();
+    },
+
+    async setSettings(request) {
+      return settings.set(requestSchemas.setSettings.parse(request));
+    },
+  };
+
+  return {
+    handlers,
+    uploads,
+    onEvent(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (payload: never) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (payload: never) => void);
+    },
+    async close() {
+      for (const controller of running.values()) controller.abort();
+      await exclusive(() => db.close());
+      await uploads.clear();
+    },
+  };
+}
+
+/** Maps any error a handler throws to the contract's error value. Never includes a stack. */
+export function toDeskError(error: unknown): { code: DeskErrorCode; message: string } {
+  if (error instanceof DeskServiceError) return { code: error.code, message: error.message };
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    return { code: 'invalid_request', message: issue ? `${issue.path.join('.') || 'request'}: ${issue.message}` : 'invalid request' };
+  }
+  if (error instanceof MappingRequiredError) return { code: 'mapping_required', message: error.message };
+  if (error instanceof ImportCancelledError) return { code: 'cancelled', message: error.message };
+  if (error instanceof ImportInputError) return { code: 'bad_input', message: error.message };
+  return { code: 'internal', message: (error as Error)?.message?.split('\n')[0] ?? String(error) };
+}
+
+/**
+ * Validates `rawRequest` against the method's schema, runs the handler and returns a `Result`.
+ * Unknown methods and invalid requests never reach the handler.
+ */
+export async function invokeHandler(service: DeskService, method: string, rawRequest: unknown): Promise<Result<unknown>> {
+  if (!(DESK_METHODS as readonly string[]).includes(method)) {
+    return { ok: false, error: { code: 'invalid_request', message: `unknown method ${method}` } };
+  }
+  const name = method as DeskMethod;
+  const parsed = requestSchemas[name].safeParse(rawRequest ?? {});
+  if (!parsed.success) return { ok: false, error: toDeskError(parsed.error) };
+  try {
+    const handler = service.handlers[name] as (request: unknown) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (error) {
+    return { ok: false, error: toDeskError(error) };
+  }
+}
