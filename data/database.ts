@@ -46,6 +46,8 @@ export async function openDatabase(path = ':memory:'): Promise<Database> {
   const connection = await instance.connect();
   const db = wrapConnection(path, connection, () => instance.closeSync());
   await db.run(`SET TimeZone = 'UTC'`);
+  // Progress is only tracked with the progress bar enabled; never print it (we poll it instead).
+  await db.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false;');
   await migrate(db);
   return db;
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeDatabase } from '../../data/analysis/analyze.ts';
 import { openDatabase } from '../../data/database.ts';
 import { importFile } from '../../data/import/import-file.ts';
-import { defaultSettings } from '../../data/settings.ts';
+import { defaultSettings } from '../../contract/settings.ts';
 import { tempDir } from '../helpers/temp-files.ts';
 
 const files = tempDir();

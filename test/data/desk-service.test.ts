@@ -1,0 +1,90 @@
+/**
+ * The desk service (the contract's handlers over data/): sample data in two clicks' worth of
+ * calls, Arrow series consistent with the report, cancel leaves the database unchanged,
+ * settings persisted and validated.
+ */
+import { readFileSync } from 'node:fs';
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeskService, invokeHandler, type DeskService } from '../../data/service/desk-service.ts';
+import { defaultScenario, writeEventLogCsv } from '../../data/simulate/index.ts';
+import { tempDir } from '../helpers/temp-files.ts';
+
+const files = tempDir();
+let service: DeskService;
+
+beforeAll(async () => {
+  service = await createDeskService({ databasePath: ':memory:', settingsPath: files.path('settings.json'), uploadDir: files.path('work') });
+});
+afterAll(() => service.close());
+
+describe('desk service', () => {
+  it('loads the sample data and lists both experiments', async () => {
+    const loaded = await service.handlers.loadSampleData({ importId: 'sample' });
+    expect(loaded.summaries[0]!.rowsRejected).toBe(12);
+    const experiments = await service.handlers.listExperiments({});
+    expect(experiments.map((e) => [e.experimentId, e.verdict])).toEqual([['checkout-redesign', 'winner'], ['spring-offer', 'loser']]);
+  });
+
+  it('returns Arrow series that agree with the report', async () => {
+    const analysis = await service.handlers.analyzeExperiment({ experimentId: 'checkout-redesign' });
+    const cumulative = tableFromIPC(analysis.cumulative);
+    expect(cumulative.numRows).toBeGreaterThan(15);
+    const last = cumulative.get(cumulative.numRows - 1)!.toJSON() as { variant: string; relative: number; ciLower: number };
+    const conversion = analysis.report.metrics.find((m) => m.name === 'conversion')!.comparisons[0]!;
+    // The last day's cumulative comparison covers every unit: it is the report's unadjusted result.
+    expect(last.variant).toBe('treatment');
+    expect(last.relative).toBeCloseTo(conversion.relative.estimate!, 12);
+    expect(last.ciLower).toBeCloseTo(conversion.relative.ciLower!, 12);
+
+    const retention = tableFromIPC(analysis.retention);
+    const d1 = retention.toArray().map((r) => r.toJSON() as { day: number; variant: string; rate: number; mature: number })
+      .filter((r) => r.day === 1);
+    const metric = analysis.report.metrics.find((m) => m.name === 'retention_d1')!;
+    for (const variant of metric.variants) {
+      const point = d1.find((r) => r.variant === variant.variant)!;
+      expect(point.mature).toBe(variant.n);
+      expect(point.rate).toBeCloseTo(variant.mean!, 12);
+    }
+    expect(analysis.segments).toEqual(['b2b', 'new', 'returning']);
+  });
+
+  it('applies filters and α from the overrides', async () => {
+    const all = await service.handlers.analyzeExperiment({ experimentId: 'checkout-redesign' });
+    const b2b = await service.handlers.analyzeExperiment({ experimentId: 'checkout-redesign', overrides: { segment: 'b2b', alpha: 0.01 } });
+    const total = (units: Record<string, number>): number => Object.values(units).reduce((a, b) => a + b, 0);
+    expect(total(b2b.report.units)).toBeLessThan(total(all.report.units));
+    const wide = b2b.report.metrics[0]!.comparisons[0]!.relative;
+    const narrowAtFivePercent = (await service.handlers.analyzeExperiment({ experimentId: 'checkout-redesign', overrides: { segment: 'b2b' } }))
+      .report.metrics[0]!.comparisons[0]!.relative;
+    expect(wide.ciUpper! - wide.ciLower!).toBeGreaterThan(narrowAtFivePercent.ciUpper! - narrowAtFivePercent.ciLower!);
+  });
+
+  it('cancelling an import leaves the database as it was', async () => {
+    const before = await service.handlers.listFiles({});
+    const path = files.path('big.csv');
+    await writeEventLogCsv(path, defaultScenario({ seed: 7 }));
+    let cancelled = false;
+    const stop = service.onEvent('import-progress', (p) => {
+      // Cancel while DuckDB is parsing the file (interrupting the statement in flight).
+      if (p.importId === 'big' && p.phase === 'reading' && p.rowsDone > 0 && !cancelled) {
+        cancelled = true;
+        void service.handlers.cancelImport({ importId: 'big' });
+      }
+    });
+    const result = await invokeHandler(service, 'importFiles', { importId: 'big', files: [{ kind: 'path', path }] });
+    stop();
+    expect(result).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(await service.handlers.listFiles({})).toEqual(before);
+    expect((await service.handlers.listExperiments({})).map((e) => e.experimentId)).toEqual(['checkout-redesign', 'spring-offer']);
+  });
+
+  it('persists valid settings and refuses invalid ones', async () => {
+    const saved = await service.handlers.setSettings({ alpha: 0.1, exposureEvents: ['exposure', 'seen'] });
+    expect(saved.alpha).toBe(0.1);
+    expect(JSON.parse(readFileSync(files.path('settings.json'), 'utf8'))).toMatchObject({ alpha: 0.1, exposureEvents: ['exposure', 'seen'] });
+    const invalid = await invokeHandler(service, 'setSettings', { alpha: 3 });
+    expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect((await service.handlers.getSettings({})).alpha).toBe(0.1);
+  });
+});
