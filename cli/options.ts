@@ -4,7 +4,7 @@
  */
 import { ZodError } from 'zod';
 import type { MappingOptions } from '../data/import/mapping.ts';
-import { analysisSettingsSchema, type AnalysisSettings } from '../data/settings.ts';
+import { analysisSettingsSchema, type AnalysisSettings } from '../contract/settings.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Raw flags as commander parses them. */

@@ -2,7 +2,7 @@
  * The terminal rendering of an analysis report (`--format table`): per experiment its units,
  * SRM, metric table (unadjusted and CUPED side by side), power, warnings and verdict.
  */
-import type { AnalysisReport, ExperimentReport, MetricReport } from '../data/analysis/report-types.ts';
+import type { AnalysisReport, ExperimentReport, MetricReport } from '../contract/report.ts';
 import type { ImportSummary } from '../data/import/import-file.ts';
 import { count, number, percent, pValue, relativeWithInterval, signedNumber, table, MISSING } from './format.ts';
 

@@ -1,0 +1,57 @@
+/**
+ * The wire vocabulary between preload and main: the IPC channel names and the allowlists of
+ * method and event names each side accepts (STYLE §8: channel allowlist in preload, method
+ * allowlist in main).
+ *
+ * This file imports only types, on purpose: the sandboxed preload is bundled from it, and a
+ * runtime import of the contract would drag zod into every page load. The `satisfies Record<…>`
+ * makes both lists exhaustive at compile time (a missing or extra name is a type error), and
+ * `test/electron/preload.test.ts` checks the method list against the contract's `DESK_METHODS`.
+ */
+import type { DeskEventName, DeskMethod } from '../contract/desk-api.ts';
+
+/** Renderer → main: `(method, request)` → `Result`. The only channel that reaches `data/`. */
+export const INVOKE_CHANNEL = 'desk:invoke';
+/** Renderer → main: opens the native file dialog → `Result<FileRef[] | null>`. */
+export const CHOOSE_FILES_CHANNEL = 'desk:choose-files';
+/** Main → renderer: `{ event, payload }` for every `DeskEvents` entry. */
+export const EVENT_CHANNEL = 'desk:event';
+
+const METHOD_NAMES = {
+  importFiles: true,
+  cancelImport: true,
+  previewFile: true,
+  listRejects: true,
+  loadSampleData: true,
+  listExperiments: true,
+  analyzeExperiment: true,
+  previewRows: true,
+  listFiles: true,
+  getSettings: true,
+  setSettings: true,
+} as const satisfies Record<DeskMethod, true>;
+
+const EVENT_NAMES = {
+  'import-progress': true,
+  'files-opened': true,
+  'menu-command': true,
+} as const satisfies Record<DeskEventName, true>;
+
+/** Every contract method, in declaration order. */
+export const METHOD_LIST = Object.keys(METHOD_NAMES) as DeskMethod[];
+/** Every event the host may push. */
+export const EVENT_LIST = Object.keys(EVENT_NAMES) as DeskEventName[];
+
+export function isDeskMethod(value: unknown): value is DeskMethod {
+  return typeof value === 'string' && Object.hasOwn(METHOD_NAMES, value);
+}
+
+export function isDeskEventName(value: unknown): value is DeskEventName {
+  return typeof value === 'string' && Object.hasOwn(EVENT_NAMES, value);
+}
+
+/** The message on `EVENT_CHANNEL` and between worker and main. */
+export interface EventMessage<E extends DeskEventName = DeskEventName> {
+  readonly event: E;
+  readonly payload: unknown;
+}

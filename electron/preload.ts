@@ -1,0 +1,109 @@
+/**
+ * The preload: exposes `window.desk` — the contract's named methods and nothing else (STYLE §7;
+ * Tad, which hands the page `ipcRenderer`, is the counter-example). The object ends with
+ * `satisfies DeskApi`, so a method added to or removed from the contract is a type error here
+ * until the bridge follows (after Actual Budget's preload).
+ *
+ * Runs sandboxed: it may `require` only `electron` and a few Node shims, so the build bundles it
+ * with `channels.ts` into one CommonJS file (`dist/electron/preload.cjs`). It imports only types
+ * from the contract, so zod stays out of the page.
+ *
+ * Every method resolves to a `Result`: a rejected `ipcRenderer.invoke` (main's handler missing or
+ * throwing) becomes `{ ok: false, error: { code: 'internal' } }`.
+ */
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type {
+  DeskApi,
+  DeskEventName,
+  DeskEvents,
+  DeskMethod,
+  DeskRequest,
+  DeskResponse,
+  DroppedFile,
+  FileRef,
+  Result,
+} from '../contract/desk-api.ts';
+import { CHOOSE_FILES_CHANNEL, EVENT_CHANNEL, INVOKE_CHANNEL, isDeskEventName } from './channels.ts';
+
+function internal(error: unknown): Result<never> {
+  return { ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } };
+}
+
+function invoke<M extends DeskMethod>(method: M, request: DeskRequest<M>): Promise<Result<DeskResponse<M>>> {
+  return (ipcRenderer.invoke(INVOKE_CHANNEL, method, request) as Promise<Result<DeskResponse<M>>>).catch(internal);
+}
+
+// ── events: one IPC listener, dispatched by name to the page's listeners ──────────────────────
+
+type AnyListener = (payload: unknown) => void;
+const listeners = new Map<DeskEventName, Set<AnyListener>>();
+
+ipcRenderer.on(EVENT_CHANNEL, (_event, message: unknown) => {
+  // The IpcRendererEvent is never passed on: its `sender` is `ipcRenderer` itself.
+  if (typeof message !== 'object' || message === null) return;
+  const { event, payload } = message as { event?: unknown; payload?: unknown };
+  if (!isDeskEventName(event)) return;
+  for (const listener of listeners.get(event) ?? []) {
+    try {
+      listener(payload);
+    } catch (error) {
+      console.error(`desk.on('${event}') listener failed`, error);
+    }
+  }
+});
+
+function on<E extends DeskEventName>(event: E, listener: (payload: DeskEvents[E]) => void): () => void {
+  // The type already forbids other names; the runtime check keeps the allowlist honest for
+  // plain-JavaScript callers.
+  if (!isDeskEventName(event)) throw new TypeError(`unknown desk event: ${String(event)}`);
+  if (typeof listener !== 'function') throw new TypeError('desk.on: listener must be a function');
+  const set = listeners.get(event) ?? new Set<AnyListener>();
+  listeners.set(event, set);
+  const wrapped: AnyListener = (payload) => listener(payload as DeskEvents[E]);
+  set.add(wrapped);
+  return () => {
+    set.delete(wrapped);
+  };
+}
+
+// ── files ────────────────────────────────────────────────────────────────────────────────────
+
+async function toFileRef(file: DroppedFile): Promise<Result<FileRef>> {
+  let path: string;
+  try {
+    // Since Electron 32, `File.path` is gone; this is the supported way to get a dropped file's path.
+    path = webUtils.getPathForFile(file as File);
+  } catch (error) {
+    return internal(error);
+  }
+  if (path === '') {
+    return { ok: false, error: { code: 'bad_input', message: `${file.name} is not a file on disk` } };
+  }
+  return { ok: true, value: { kind: 'path', path } };
+}
+
+async function chooseFiles(): Promise<Result<readonly FileRef[] | null>> {
+  return (ipcRenderer.invoke(CHOOSE_FILES_CHANNEL) as Promise<Result<readonly FileRef[] | null>>).catch(internal);
+}
+
+// ── the bridge ───────────────────────────────────────────────────────────────────────────────
+
+export const deskApi = {
+  importFiles: (request) => invoke('importFiles', request),
+  cancelImport: (request) => invoke('cancelImport', request),
+  previewFile: (request) => invoke('previewFile', request),
+  listRejects: (request) => invoke('listRejects', request),
+  loadSampleData: (request) => invoke('loadSampleData', request),
+  listExperiments: (request) => invoke('listExperiments', request),
+  analyzeExperiment: (request) => invoke('analyzeExperiment', request),
+  previewRows: (request) => invoke('previewRows', request),
+  listFiles: (request) => invoke('listFiles', request),
+  getSettings: (request) => invoke('getSettings', request),
+  setSettings: (request) => invoke('setSettings', request),
+  on,
+  host: 'electron',
+  toFileRef,
+  chooseFiles,
+} satisfies DeskApi;
+
+contextBridge.exposeInMainWorld('desk', deskApi);

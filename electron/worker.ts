@@ -1,0 +1,50 @@
+/**
+ * The DuckDB worker: entry point of the utility process main forks (`utilityProcess.fork`).
+ * All database work — imports, metric SQL, Arrow encoding — runs here, so a long import never
+ * blocks the main process's event loop (window moves, menus, IPC) (STYLE §10, after Actual
+ * Budget's server process).
+ *
+ * Started with `--desk-database=… --desk-settings=…`; posts `{ type: 'ready' }` once the
+ * database is open, or `{ type: 'fatal', message }` and exits 1 if it cannot be.
+ */
+import { createDeskService, invokeHandler } from '../data/service/desk-service.ts';
+import { serveDesk, type ParentPortLike } from './worker-serve.ts';
+import { parseWorkerArgs } from './worker-protocol.ts';
+
+// `process.parentPort` exists only inside an Electron utility process; typed locally so the
+// worker needs no `electron` import at all.
+const port = (process as NodeJS.Process & { parentPort?: ParentPortLike }).parentPort;
+
+async function main(parentPort: ParentPortLike): Promise<void> {
+  const paths = parseWorkerArgs(process.argv);
+  if (paths === null) {
+    parentPort.postMessage({ type: 'fatal', message: 'worker started without --desk-database / --desk-settings' });
+    process.exit(1);
+  }
+  let service: Awaited<ReturnType<typeof createDeskService>>;
+  try {
+    service = await createDeskService(paths);
+  } catch (error) {
+    parentPort.postMessage({ type: 'fatal', message: `cannot open the database: ${error instanceof Error ? error.message : String(error)}` });
+    process.exit(1);
+  }
+  serveDesk(parentPort, {
+    service,
+    invoke: (method, request) => invokeHandler(service, method, request),
+    onShutdown: async () => {
+      try {
+        await service.close();
+      } finally {
+        process.exit(0);
+      }
+    },
+  });
+  parentPort.postMessage({ type: 'ready' });
+}
+
+if (port === undefined) {
+  console.error('electron/worker: not running in an Electron utility process');
+  process.exitCode = 1;
+} else {
+  void main(port);
+}

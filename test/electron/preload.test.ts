@@ -1,0 +1,135 @@
+/**
+ * The preload (electron/preload.ts) with `electron` mocked: `window.desk` is exactly the
+ * contract's methods plus `on`, `host`, `toFileRef`, `chooseFiles`; calls go over `desk:invoke`;
+ * events are filtered by name; `ipcRenderer` itself is never exposed.
+ */
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DESK_METHODS, type DeskApi } from '../../contract/desk-api.ts';
+import { CHOOSE_FILES_CHANNEL, EVENT_CHANNEL, EVENT_LIST, INVOKE_CHANNEL, METHOD_LIST } from '../../electron/channels.ts';
+
+const electron = vi.hoisted(() => {
+  const exposed = new Map<string, unknown>();
+  const rendererListeners = new Map<string, (event: unknown, ...args: unknown[]) => void>();
+  return {
+    exposed,
+    rendererListeners,
+    contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
+    ipcRenderer: {
+      invoke: vi.fn(async (..._args: unknown[]): Promise<unknown> => ({ ok: true, value: null })),
+      on: vi.fn((channel: string, listener: (event: unknown, ...args: unknown[]) => void) => {
+        rendererListeners.set(channel, listener);
+      }),
+    },
+    webUtils: { getPathForFile: vi.fn((file: { name: string }) => (file.name === 'virtual.csv' ? '' : `/home/analyst/${file.name}`)) },
+  };
+});
+
+vi.mock('electron', () => ({
+  contextBridge: electron.contextBridge,
+  ipcRenderer: electron.ipcRenderer,
+  webUtils: electron.webUtils,
+}));
+
+let desk: DeskApi;
+
+beforeAll(async () => {
+  await import('../../electron/preload.ts');
+  desk = electron.exposed.get('desk') as DeskApi;
+});
+
+beforeEach(() => {
+  electron.ipcRenderer.invoke.mockClear();
+});
+
+function emitFromMain(message: unknown): void {
+  const listener = electron.rendererListeners.get(EVENT_CHANNEL);
+  if (listener === undefined) throw new Error('no desk:event listener');
+  listener({ sender: electron.ipcRenderer }, message);
+}
+
+describe('window.desk', () => {
+  it('is the only thing exposed', () => {
+    expect([...electron.exposed.keys()]).toEqual(['desk']);
+  });
+
+  it('has exactly the contract’s methods plus on, host, toFileRef and chooseFiles', () => {
+    expect(Object.keys(desk).sort()).toEqual([...DESK_METHODS, 'on', 'host', 'toFileRef', 'chooseFiles'].sort());
+    expect(desk.host).toBe('electron');
+  });
+
+  it('never exposes ipcRenderer or anything that holds it', () => {
+    for (const value of Object.values(desk)) {
+      expect(value).not.toBe(electron.ipcRenderer);
+      expect(typeof value === 'function' || typeof value === 'string').toBe(true);
+    }
+  });
+
+  it('the preload’s own allowlists match the contract', () => {
+    expect([...METHOD_LIST].sort()).toEqual([...DESK_METHODS].sort());
+    expect([...EVENT_LIST].sort()).toEqual(['files-opened', 'import-progress', 'menu-command']);
+  });
+
+  it('sends each method over desk:invoke with its name and request', async () => {
+    electron.ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: [] });
+    expect(await desk.listExperiments({})).toEqual({ ok: true, value: [] });
+    expect(electron.ipcRenderer.invoke).toHaveBeenCalledWith(INVOKE_CHANNEL, 'listExperiments', {});
+
+    await desk.analyzeExperiment({ experimentId: 'spring-offer' });
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(INVOKE_CHANNEL, 'analyzeExperiment', { experimentId: 'spring-offer' });
+  });
+
+  it('turns a rejected invoke into an internal Result instead of throwing', async () => {
+    electron.ipcRenderer.invoke.mockRejectedValueOnce(new Error("No handler registered for 'desk:invoke'"));
+    expect(await desk.getSettings({})).toEqual({
+      ok: false,
+      error: { code: 'internal', message: "No handler registered for 'desk:invoke'" },
+    });
+  });
+
+  it('chooseFiles asks main for the native dialog', async () => {
+    electron.ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: null });
+    expect(await desk.chooseFiles()).toEqual({ ok: true, value: null });
+    expect(electron.ipcRenderer.invoke).toHaveBeenCalledWith(CHOOSE_FILES_CHANNEL);
+  });
+
+  it('toFileRef gives the dropped file’s path, or bad_input for a file not on disk', async () => {
+    const file = new Blob(['a,b\n']) as Blob & { name: string };
+    Object.defineProperty(file, 'name', { value: 'events.csv' });
+    expect(await desk.toFileRef(file)).toEqual({ ok: true, value: { kind: 'path', path: '/home/analyst/events.csv' } });
+
+    const virtual = new Blob(['x']) as Blob & { name: string };
+    Object.defineProperty(virtual, 'name', { value: 'virtual.csv' });
+    expect(await desk.toFileRef(virtual)).toMatchObject({ ok: false, error: { code: 'bad_input' } });
+  });
+});
+
+describe('desk.on', () => {
+  it('delivers known events to their listeners only, without the IPC event object', () => {
+    const progress = vi.fn();
+    const menu = vi.fn();
+    const offProgress = desk.on('import-progress', progress);
+    desk.on('menu-command', menu);
+
+    emitFromMain({ event: 'menu-command', payload: { command: 'export' } });
+    expect(menu).toHaveBeenCalledWith({ command: 'export' });
+    expect(menu.mock.calls[0]).toHaveLength(1);
+    expect(progress).not.toHaveBeenCalled();
+
+    offProgress();
+    emitFromMain({ event: 'import-progress', payload: { importId: 'x' } });
+    expect(progress).not.toHaveBeenCalled();
+  });
+
+  it('drops unknown or malformed messages', () => {
+    const listener = vi.fn();
+    desk.on('files-opened', listener);
+    emitFromMain({ event: 'eval', payload: 'alert(1)' });
+    emitFromMain('files-opened');
+    emitFromMain(null);
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('refuses to subscribe to names outside the allowlist', () => {
+    expect(() => (desk.on as (event: string, listener: () => void) => () => void)('desk:invoke', () => {})).toThrow(TypeError);
+  });
+});
