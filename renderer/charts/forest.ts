@@ -1,0 +1,127 @@
+/**
+ * The CI forest plot: relative uplift with its confidence interval, one row per metric ×
+ * treatment, unadjusted (white) and CUPED-adjusted (acid) side by side; the zero line marks
+ * "no effect".
+ */
+import type { EChartsCoreOption } from 'echarts/core';
+import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams, CustomSeriesRenderItemReturn } from 'echarts';
+import type { ExperimentReport } from '../../contract/report.ts';
+import type { Interval } from '../../stats/types.ts';
+import { formatUpliftWithCi } from '../format/numbers.ts';
+import { CHART, axisStyle, legendStyle, motion, tooltipStyle } from './echarts.ts';
+
+export interface ForestRow {
+  readonly label: string;
+  readonly metric: string;
+  readonly variant: string;
+  readonly unadjusted: Interval;
+  readonly cuped: Interval | null;
+}
+
+export function forestRows(report: ExperimentReport): ForestRow[] {
+  const rows: ForestRow[] = [];
+  for (const metric of report.metrics) {
+    for (const c of metric.comparisons) {
+      rows.push({
+        label: report.variants.length > 2 ? `${metric.name} · ${c.variant}` : metric.name,
+        metric: metric.name,
+        variant: c.variant,
+        unadjusted: c.relative,
+        cuped: c.cuped?.relative ?? null,
+      });
+    }
+  }
+  return rows;
+}
+
+const complete = (i: Interval | null): i is { estimate: number; ciLower: number; ciUpper: number } =>
+  !!i && [i.estimate, i.ciLower, i.ciUpper].every((x) => typeof x === 'number' && Number.isFinite(x));
+
+type Item = [lower: number, upper: number, estimate: number, row: number];
+
+function renderInterval(color: string, offset: number) {
+  return (_params: CustomSeriesRenderItemParams, api: CustomSeriesRenderItemAPI): CustomSeriesRenderItemReturn => {
+    const row = Number(api.value(3));
+    const lo = api.coord([Number(api.value(0)), row]);
+    const hi = api.coord([Number(api.value(1)), row]);
+    const mid = api.coord([Number(api.value(2)), row]);
+    const y = lo[1]! + offset;
+    const stroke = { stroke: color, lineWidth: 1.5 };
+    return {
+      type: 'group',
+      children: [
+        { type: 'line', shape: { x1: lo[0]!, y1: y, x2: hi[0]!, y2: y }, style: stroke },
+        { type: 'line', shape: { x1: lo[0]!, y1: y - 4, x2: lo[0]!, y2: y + 4 }, style: stroke },
+        { type: 'line', shape: { x1: hi[0]!, y1: y - 4, x2: hi[0]!, y2: y + 4 }, style: stroke },
+        { type: 'rect', shape: { x: mid[0]! - 3.5, y: y - 3.5, width: 7, height: 7 }, style: { fill: color } },
+      ],
+    };
+  };
+}
+
+export function forestOption(rows: readonly ForestRow[]): EChartsCoreOption {
+  const unadjusted: Item[] = [];
+  const cuped: Item[] = [];
+  rows.forEach((r, i) => {
+    if (complete(r.unadjusted)) unadjusted.push([r.unadjusted.ciLower * 100, r.unadjusted.ciUpper * 100, r.unadjusted.estimate * 100, i]);
+    if (complete(r.cuped)) cuped.push([r.cuped.ciLower * 100, r.cuped.ciUpper * 100, r.cuped.estimate * 100, i]);
+  });
+  const hasCuped = cuped.length > 0;
+  const tooltip = (params: unknown): string => {
+    const p = params as { seriesName: string; value: Item };
+    const row = rows[p.value[3]];
+    if (!row) return '';
+    const interval = p.seriesName === 'CUPED' ? row.cuped : row.unadjusted;
+    return `${row.metric} · ${row.variant}<br/>${p.seriesName}: ${formatUpliftWithCi(interval?.estimate, interval?.ciLower, interval?.ciUpper)}`;
+  };
+  return {
+    ...motion(),
+    grid: { left: 8, right: 16, top: 28, bottom: 28, containLabel: true },
+    legend: { ...legendStyle, data: hasCuped ? ['Unadjusted', 'CUPED'] : ['Unadjusted'] },
+    tooltip: { ...tooltipStyle, trigger: 'item', formatter: tooltip },
+    xAxis: {
+      type: 'value',
+      ...axisStyle,
+      axisLabel: { ...axisStyle.axisLabel, formatter: (v: number) => `${v > 0 ? '+' : ''}${v}%` },
+      scale: true,
+    },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: rows.map((r) => r.label),
+      ...axisStyle,
+      axisLabel: { ...axisStyle.axisLabel, color: CHART.fg },
+      splitLine: { show: true, lineStyle: { color: CHART.grid } },
+    },
+    series: [
+      {
+        type: 'custom',
+        name: 'Unadjusted',
+        renderItem: renderInterval(CHART.fg, hasCuped ? -5 : 0),
+        data: unadjusted,
+        encode: { x: [0, 1, 2], y: 3 },
+        itemStyle: { color: CHART.fg },
+        markLine: {
+          silent: true, symbol: 'none', label: { show: false },
+          lineStyle: { color: '#777777', type: 'solid', width: 1 },
+          data: [{ xAxis: 0 }],
+        },
+      },
+      {
+        type: 'custom',
+        name: 'CUPED',
+        renderItem: renderInterval(CHART.acid, 5),
+        data: cuped,
+        encode: { x: [0, 1, 2], y: 3 },
+        itemStyle: { color: CHART.acid },
+      },
+    ],
+  };
+}
+
+export function forestLabel(rows: readonly ForestRow[], alpha: number): string {
+  const level = Math.round((1 - alpha) * 1000) / 10;
+  const significant = rows.filter((r) => complete(r.unadjusted) && (r.unadjusted.ciLower > 0 || r.unadjusted.ciUpper < 0)).length;
+  return `Forest plot of relative uplift with ${level}% confidence intervals, unadjusted and CUPED, for ${rows.length} `
+    + `metric and treatment ${rows.length === 1 ? 'pair' : 'pairs'}; ${significant} ${significant === 1 ? 'interval excludes' : 'intervals exclude'} zero.`;
+}

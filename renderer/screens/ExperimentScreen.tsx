@@ -1,0 +1,270 @@
+/**
+ * Experiment (SPEC §7): the verdict in one sentence, warnings, filters (exposure dates, segment,
+ * α, CUPED), the metric table, charts (CI forest plot, cumulative uplift, retention), the power
+ * panel and the SRM check. Every control re-analyses with `overrides`.
+ */
+import { useMemo, useState, type ChangeEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ExperimentReport } from '../../contract/report.ts';
+import { cumulativeLabel, cumulativeOption } from '../charts/cumulative.ts';
+import { forestLabel, forestOption, forestRows } from '../charts/forest.ts';
+import { retentionLabel, retentionOption } from '../charts/retention.ts';
+import { BLOCKING_WARNINGS, VerdictBadge } from '../components/Badge.tsx';
+import { EChart } from '../components/EChart.tsx';
+import { MetricTable } from '../components/MetricTable.tsx';
+import { ScreenHeading } from '../components/ScreenHeading.tsx';
+import { dataValue, formatCount, formatDate, formatDays, formatNumber, formatPValue, formatPercent } from '../format/numbers.ts';
+import { analyzeOpenExperiment, setOverrides } from '../store/actions/experiment.ts';
+import { useDeskStore } from '../store/store.ts';
+
+export function ExperimentScreen() {
+  const experimentId = useDeskStore((s) => s.experiment.experimentId);
+  const status = useDeskStore((s) => s.experiment.status);
+  const error = useDeskStore((s) => s.experiment.error);
+  const report = useDeskStore((s) => s.experiment.analysis?.report ?? null);
+  const alpha = useDeskStore((s) => s.experiment.overrides.alpha ?? s.settings.values?.alpha ?? 0.05);
+  const defaultAlpha = useDeskStore((s) => s.settings.values?.alpha ?? 0.05);
+
+  return (
+    <section className="screen" aria-busy={status === 'loading'}>
+      <div className="screen-head">
+        <ScreenHeading className="mono">{experimentId ?? 'No experiment'}</ScreenHeading>
+        {report && (
+          <span className="sub">
+            {report.source === 'events' ? 'event log' : 'unit table'} · control <span className="mono">{report.control}</span>
+          </span>
+        )}
+      </div>
+      {error && (
+        <div className="banner alert" role="alert">
+          <span className="code">{error.code}</span>
+          <p>{error.message}</p>
+          <button type="button" className="quiet" onClick={() => void analyzeOpenExperiment()}>Retry</button>
+        </div>
+      )}
+      {!report && status === 'loading' && <p className="loading-state">Analysing {experimentId}…</p>}
+      {report && (
+        <>
+          <Verdict report={report} />
+          <Warnings report={report} />
+          {/* Keyed so the α field starts from the settings once they have loaded. */}
+          <Controls key={`${experimentId}:${defaultAlpha}`} />
+          <div className="dim-when-busy">
+            <Meta report={report} />
+            <MetricTable report={report} />
+            <Charts report={report} alpha={alpha} />
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Verdict({ report }: { report: ExperimentReport }) {
+  const { verdict } = report;
+  return (
+    <div className="verdict" data-verdict={verdict.status}>
+      <VerdictBadge status={verdict.status} />
+      <p className="reason" id="verdict-reason">{verdict.reason}</p>
+      <span className="transition">
+        {verdict.proposedTransition ? <>proposes <strong>{verdict.proposedTransition}</strong></> : 'no transition proposed'}
+      </span>
+    </div>
+  );
+}
+
+function Warnings({ report }: { report: ExperimentReport }) {
+  if (report.warnings.length === 0) return null;
+  return (
+    <div aria-label="Warnings" role="group">
+      {report.warnings.map((w, i) => {
+        const blocking = BLOCKING_WARNINGS.has(w.code);
+        return (
+          <div key={`${w.code}-${w.metric ?? ''}-${w.variant ?? ''}-${i}`} className={`banner ${blocking ? 'alert' : 'info'}`} role={blocking ? 'alert' : 'status'} data-warning={w.code}>
+            <span className="code">{w.code.replace(/_/g, ' ')}</span>
+            <p>{w.message}</p>
+            <span className="detail">{[w.metric, w.variant].filter(Boolean).join(' · ')}</span>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+function Meta({ report }: { report: ExperimentReport }) {
+  return (
+    <dl className="meta">
+      <div><dt>Units analysed</dt><dd>{formatCount(Object.values(report.units).reduce((a, b) => a + b, 0))}</dd></div>
+      <div><dt>Per variant</dt><dd>{report.variants.map((v) => `${v} ${formatCount(report.units[v] ?? 0)}`).join(' · ')}</dd></div>
+      <div><dt>Excluded (multiple exposures)</dt><dd>{formatCount(report.excludedUnits.multipleExposures)}</dd></div>
+      <div><dt>Exposure</dt><dd>{formatDate(report.firstExposure)} → {formatDate(report.dataEnd)}</dd></div>
+      <div><dt>Runtime</dt><dd>{formatDays(report.runtimeDays)}</dd></div>
+      <div><dt>Primary</dt><dd>{report.primaryMetric ?? '—'}</dd></div>
+      <div><dt>Guardrails</dt><dd>{report.guardrailMetrics.join(', ') || '—'}</dd></div>
+    </dl>
+  );
+}
+
+/** A date input's value (yyyy-mm-dd) from an ISO override. */
+const dateOf = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : '');
+
+function Controls() {
+  const { overrides, segments, settings, status } = useDeskStore(useShallow((s) => ({
+    overrides: s.experiment.overrides,
+    segments: s.experiment.analysis?.segments ?? [],
+    settings: s.settings.values,
+    status: s.experiment.status,
+  })));
+  const cupedOn = overrides.cuped ?? settings?.cuped ?? true;
+  const defaultAlpha = settings?.alpha ?? 0.05;
+  const [alphaText, setAlphaText] = useState(String(overrides.alpha ?? defaultAlpha));
+  const alphaValue = Number(alphaText);
+  const alphaValid = alphaText.trim() !== '' && Number.isFinite(alphaValue) && alphaValue > 0 && alphaValue < 1;
+
+  const onAlpha = (event: ChangeEvent<HTMLInputElement>) => {
+    const text = event.target.value;
+    setAlphaText(text);
+    const value = Number(text);
+    if (text.trim() !== '' && Number.isFinite(value) && value > 0 && value < 1 && value !== (overrides.alpha ?? defaultAlpha)) {
+      void setOverrides({ alpha: value });
+    }
+  };
+
+  return (
+    <div className="controls" role="group" aria-label="Analysis filters">
+      <div className="control">
+        <span className="visually-hidden" id="cuped-hint">Use the CUPED-adjusted comparison for the verdict</span>
+        <span className="control-label" aria-hidden="true">Variance reduction</span>
+        <button
+          id="cuped-switch"
+          type="button"
+          role="switch"
+          aria-checked={cupedOn}
+          aria-label="CUPED"
+          aria-describedby="cuped-hint"
+          className="switch"
+          onClick={() => void setOverrides({ cuped: !cupedOn })}
+        >
+          <span className="track" aria-hidden="true"><span className="thumb" /></span>
+          CUPED <span className="state">{cupedOn ? 'ON' : 'OFF'}</span>
+        </button>
+      </div>
+      <div className="control">
+        <label htmlFor="exposure-from">Exposure from</label>
+        <input
+          id="exposure-from"
+          type="date"
+          value={dateOf(overrides.exposureFrom)}
+          onChange={(e) => void setOverrides({ exposureFrom: e.target.value || undefined })}
+        />
+      </div>
+      <div className="control">
+        <label htmlFor="exposure-to">Exposure to</label>
+        <input
+          id="exposure-to"
+          type="date"
+          value={dateOf(overrides.exposureTo)}
+          aria-describedby="exposure-to-hint"
+          onChange={(e) => void setOverrides({ exposureTo: e.target.value || undefined })}
+        />
+        <span className="hint" id="exposure-to-hint">exclusive, UTC</span>
+      </div>
+      <div className="control">
+        <label htmlFor="segment">Segment</label>
+        <select id="segment" value={overrides.segment ?? ''} onChange={(e) => void setOverrides({ segment: e.target.value || undefined })}>
+          <option value="">(all)</option>
+          {segments.map((s) => <option key={s} value={s}>{s}</option>)}
+          {overrides.segment && !segments.includes(overrides.segment) && <option value={overrides.segment}>{overrides.segment}</option>}
+        </select>
+      </div>
+      <div className="control">
+        <label htmlFor="alpha">Alpha</label>
+        <input
+          id="alpha"
+          type="number"
+          inputMode="decimal"
+          min={0.0001}
+          max={0.5}
+          step={0.01}
+          value={alphaText}
+          aria-invalid={!alphaValid}
+          aria-describedby="alpha-hint"
+          onChange={onAlpha}
+        />
+        <span className="hint" id="alpha-hint">{alphaValid ? `${formatPercent(1 - alphaValue, 1)} CI` : 'between 0 and 1'}</span>
+      </div>
+      <div className="control busy" aria-live="polite">{status === 'loading' ? 'analysing…' : 'up to date'}</div>
+    </div>
+  );
+}
+
+function Charts({ report, alpha }: { report: ExperimentReport; alpha: number }) {
+  const { cumulative, retention } = useDeskStore(useShallow((s) => ({
+    cumulative: s.experiment.analysis?.cumulative ?? null,
+    retention: s.experiment.analysis?.retention ?? null,
+  })));
+  const rows = useMemo(() => forestRows(report), [report]);
+  const forest = useMemo(() => forestOption(rows), [rows]);
+  const cumulativeChart = useMemo(() => (cumulative && cumulative.rows > 0 ? cumulativeOption(cumulative, report.control) : null), [cumulative, report.control]);
+  const retentionChart = useMemo(() => (retention && retention.rows > 0 ? retentionOption(retention, report.control) : null), [retention, report.control]);
+
+  const chartHeight = Math.max(180, 60 + rows.length * 30);
+  return (
+    <div className="panels">
+      <div className="panel">
+        <h2>Relative uplift · {Math.round((1 - alpha) * 1000) / 10}% CI</h2>
+        <EChart option={forest} label={forestLabel(rows, alpha)} height={chartHeight} testId="forest-plot" />
+      </div>
+      {cumulativeChart && cumulative && (
+        <div className="panel">
+          <h2>Cumulative uplift · {report.primaryMetric ?? 'primary metric'}</h2>
+          <EChart option={cumulativeChart} label={cumulativeLabel(cumulative, report.control, report.primaryMetric)} height={chartHeight} testId="cumulative-chart" />
+        </div>
+      )}
+      {retentionChart && retention && (
+        <div className="panel">
+          <h2>Retention D0…D30</h2>
+          <EChart option={retentionChart} label={retentionLabel(retention)} height={260} testId="retention-chart" />
+        </div>
+      )}
+      <div className="panel">
+        <PowerPanel report={report} />
+        {!cumulativeChart && <p className="muted">No exposure timestamps: no cumulative uplift or retention over time.</p>}
+      </div>
+    </div>
+  );
+}
+
+function Stat({ label, field, value, children }: { label: string; field: string; value: number | null | undefined; children: string }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd data-field={field} data-value={dataValue(value)}>{children}</dd>
+    </div>
+  );
+}
+
+function PowerPanel({ report }: { report: ExperimentReport }) {
+  const { power, srm } = report;
+  return (
+    <>
+      <section aria-label="Power" className="panel" style={{ padding: 0 }}>
+        <h2>Power · {power?.metric ?? report.primaryMetric ?? '—'}</h2>
+        {power ? (
+          <dl className="stats-list">
+            <Stat label="MDE (relative)" field="relativeMde" value={power.relativeMde}>{formatPercent(power.relativeMde, 1)}</Stat>
+            <Stat label="Power" field="power" value={power.power}>{formatPercent(power.power, 0)}</Stat>
+            <Stat label="Required n per variant" field="requiredPerVariant" value={power.requiredPerVariant}>{formatCount(power.requiredPerVariant)}</Stat>
+            <Stat label="Achieved MDE" field="achievedMde" value={power.achievedMde}>{formatPercent(power.achievedMde, 1)}</Stat>
+            <Stat label="Units / variant / day" field="unitsPerVariantPerDay" value={power.unitsPerVariantPerDay}>{formatNumber(power.unitsPerVariantPerDay)}</Stat>
+            <Stat label="Days still needed" field="daysStillNeeded" value={power.daysStillNeeded}>{power.daysStillNeeded === null ? '—' : formatCount(power.daysStillNeeded)}</Stat>
+          </dl>
+        ) : <p className="muted">No power analysis for this experiment.</p>}
+      </section>
+      <p className={`srm ${srm.flagged ? 'neg' : ''}`} data-field="srmPValue" data-value={dataValue(srm.pValue)}>
+        SRM · χ² {srm.chiSquare === null ? '—' : srm.chiSquare.toFixed(3)} · df {srm.df} · p {formatPValue(srm.pValue)} ·{' '}
+        {srm.flagged ? 'SAMPLE RATIO MISMATCH (p < 0.001)' : 'split as configured'}
+      </p>
+    </>
+  );
+}

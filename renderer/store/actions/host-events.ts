@@ -1,0 +1,69 @@
+/**
+ * What the host pushes: import progress, files opened from its own UI (File → Open…, Recent),
+ * and menu commands. `openFiles` is the one way to pick files: the host's dialog where there is
+ * one (Electron), the page's hidden `<input type=file>` otherwise.
+ */
+import type { MenuCommand } from '../../../contract/desk-api.ts';
+import { deskApi } from '../host-api.ts';
+import { patch } from '../store.ts';
+import { importFileRefs, handleImportProgress, loadSampleData } from './import.ts';
+import { navigate } from './navigation.ts';
+
+let pickInPage: (() => void) | null = null;
+
+/** The page registers how to open its `<input type=file>` (must run inside the user's gesture). */
+export function registerPagePicker(open: (() => void) | null): void {
+  pickInPage = open;
+}
+
+let choosing = false;
+
+/**
+ * Ctrl/Cmd+O, File → Open…, the "Open files…" button. One native dialog at a time: a menu
+ * accelerator and the page's own shortcut may both ask for it.
+ */
+export async function openFiles(): Promise<void> {
+  const api = deskApi();
+  // A browser only opens a file picker inside the user's gesture: do it before any await.
+  if (api.host === 'web') {
+    pickInPage?.();
+    return;
+  }
+  if (choosing) return;
+  choosing = true;
+  let result: Awaited<ReturnType<typeof api.chooseFiles>>;
+  try {
+    result = await api.chooseFiles();
+  } finally {
+    choosing = false;
+  }
+  if (!result.ok) {
+    navigate('import');
+    patch('importer', { error: result.error });
+    return;
+  }
+  if (result.value === null) pickInPage?.();
+  else if (result.value.length > 0) await importFileRefs(result.value);
+}
+
+export function runMenuCommand(command: MenuCommand): void {
+  switch (command) {
+    case 'open': void openFiles(); break;
+    case 'import': navigate('import'); break;
+    case 'experiments': navigate('experiments'); break;
+    case 'settings': navigate('settings'); break;
+    case 'load-sample': void loadSampleData(); break;
+    case 'export': break; // decision reports are not part of the renderer yet
+  }
+}
+
+/** Subscribes to every host event; returns the unsubscribe function. */
+export function connectHostEvents(): () => void {
+  const api = deskApi();
+  const offs = [
+    api.on('import-progress', handleImportProgress),
+    api.on('files-opened', ({ files }) => void importFileRefs(files)),
+    api.on('menu-command', ({ command }) => runMenuCommand(command)),
+  ];
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,23 @@
+import type { StateCreator } from 'zustand';
+import type { DeskError, DeskSettings } from '../../../contract/desk-api.ts';
+import type { DeskState } from '../state.ts';
+
+/** The analyst's settings (Settings screen; defaults of the Experiment screen's controls). */
+export interface SettingsState {
+  /** null until loaded. */
+  readonly values: DeskSettings | null;
+  readonly loading: boolean;
+  readonly saving: boolean;
+  /** The last load or save error (validation messages from the host included). */
+  readonly error: DeskError | null;
+  /** True after a successful save, until the next edit. */
+  readonly saved: boolean;
+}
+
+export interface SettingsSlice {
+  readonly settings: SettingsState;
+}
+
+export const initialSettings: SettingsState = { values: null, loading: false, saving: false, error: null, saved: false };
+
+export const createSettingsSlice: StateCreator<DeskState, [], [], SettingsSlice> = () => ({ settings: initialSettings });

@@ -1,0 +1,12 @@
+/**
+ * The whole renderer state: one zustand store made of typed slices (zustand's slices pattern).
+ * Each slice owns one key, holds data only, and is changed by the module-level actions in
+ * `actions/` — components select narrow fields and call actions; they never call the host.
+ */
+import type { ExperimentSlice } from './slices/experiment.ts';
+import type { ExperimentsSlice } from './slices/experiments.ts';
+import type { ImportSlice } from './slices/import.ts';
+import type { NavigationSlice } from './slices/navigation.ts';
+import type { SettingsSlice } from './slices/settings.ts';
+
+export type DeskState = NavigationSlice & ImportSlice & ExperimentsSlice & ExperimentSlice & SettingsSlice;
