@@ -8,6 +8,8 @@
  * without building a binary string.
  */
 
+import { decodeWire as decodeBytes, encodeWire as encodeBytes } from '../../contract/wire.ts';
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const DECODE = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
@@ -66,39 +68,14 @@ export function base64ToBytes(text: string): Uint8Array {
   return out;
 }
 
-/** The JSON form of a byte array on the wire. */
-export interface WireBytes {
-  readonly $bytes: string;
-}
-
-function isWireBytes(value: unknown): value is WireBytes {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && keys[0] === '$bytes' && typeof (value as { $bytes: unknown }).$bytes === 'string';
-}
-
-/** Replaces every `Uint8Array` in a JSON-able value by `{ $bytes }` (a deep copy; the input is untouched). */
+/** Replaces every `Uint8Array` in a JSON-able value by `{ $bytes }` (the rule of contract/wire.ts). */
 export function toWire(value: unknown): unknown {
-  if (value instanceof Uint8Array) return { $bytes: bytesToBase64(value) };
-  if (Array.isArray(value)) return value.map(toWire);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) if (inner !== undefined) out[key] = toWire(inner);
-    return out;
-  }
-  return value;
+  return encodeBytes(value, bytesToBase64);
 }
 
-/** Replaces every `{ $bytes }` in a parsed JSON value by its `Uint8Array` (a deep copy). */
+/** Replaces every `{ $bytes }` in a parsed JSON value by its `Uint8Array`. */
 export function fromWire(value: unknown): unknown {
-  if (isWireBytes(value)) return base64ToBytes(value.$bytes);
-  if (Array.isArray(value)) return value.map(fromWire);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[key] = fromWire(inner);
-    return out;
-  }
-  return value;
+  return decodeBytes(value, base64ToBytes);
 }
 
 /** `JSON.stringify` with the bytes rule. */
@@ -108,5 +85,5 @@ export function encodeWire(value: unknown): string {
 
 /** `JSON.parse` with the bytes rule. Throws `SyntaxError` on malformed JSON. */
 export function decodeWire(text: string): unknown {
-  return JSON.parse(text, (_key, inner: unknown) => (isWireBytes(inner) ? base64ToBytes(inner.$bytes) : inner));
+  return fromWire(JSON.parse(text));
 }
