@@ -139,6 +139,25 @@ describe.skipIf(!!unavailable)('Experiment Desk in Chromium (web host)', () => {
     await expectAccessible(page, 'first run');
   });
 
+  it('Load sample data reaches an analysed experiment in two clicks, with its charts', async () => {
+    await page.getByRole('button', { name: 'Load sample data' }).click();
+    await page.getByRole('button', { name: 'Open checkout-redesign' }).click({ timeout: 60_000 });
+    await page.getByRole('table', { name: 'Metrics' }).waitFor();
+    const verdict = (await page.locator('[data-verdict]').first().textContent()) ?? '';
+    expect(verdict).toMatch(/treatment lifts conversion/);
+    for (const chart of ['forest-plot', 'cumulative-chart', 'retention-chart']) {
+      await expect.poll(() => page.getByTestId(chart).locator('svg').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    }
+    const ready = await page.evaluate(() => {
+      const perf = (globalThis as unknown as { performance: { getEntriesByName: (n: string) => { duration: number }[] } }).performance;
+      return perf.getEntriesByName('experiment-ready').at(-1)?.duration ?? null;
+    });
+    expect(ready).not.toBeNull();
+    process.stderr.write(`\n[e2e] experiment screen interactive ${ready!.toFixed(0)} ms after its data arrived\n`);
+    await screenshot(page, 'experiment-sample');
+    await expectAccessible(page, 'experiment with charts');
+  });
+
   it.skipIf(datasetsMissing(COOKIE_CATS))('imports Cookie Cats with progress and summary; the metric table equals the CLI JSON', async () => {
     const path = datasetPath(COOKIE_CATS)!;
     await importWithMapping(path, { unit: 'userid', variant: 'version', control: 'gate_30', metrics: ['retention_1', 'retention_7', 'sum_gamerounds'] });
