@@ -83,6 +83,10 @@ async function emit(text: string, flags: CliFlags, io: Io): Promise<void> {
 async function analyzeAndPrint(db: Database, summaries: readonly ImportSummary[], flags: CliFlags, io: Io): Promise<void> {
   const settings = analysisSettings(flags);
   const report = await analyzeDatabase(db, settings);
+  if (settings.control && report.experiments.length > 0 && !report.experiments.some((e) => e.variants.includes(settings.control!))) {
+    const variants = [...new Set(report.experiments.flatMap((e) => e.variants))].join(', ');
+    throw new UsageError(`--control ${settings.control}: no experiment has that variant (variants: ${variants})`);
+  }
   if (flags.format === 'json') {
     await emit(JSON.stringify(report, null, 2), flags, io);
     if (summaries.length > 0 && flags.out) io.stderr(`${renderImportSummary(summaries)}\n`);

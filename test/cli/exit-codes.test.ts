@@ -37,6 +37,9 @@ describe('exit codes', () => {
   it('2 for analyze without files or database', async () => {
     expectUsageError(await runCli(['analyze']), /FILE\.\.\. or --db/);
   });
+  it('2 for a --control that names no variant', async () => {
+    expectUsageError(await runCli(['analyze', UNITS, '--variant', 'arm', '--control', 'A']), /--control A: no experiment has that variant \(variants: a, b\)/);
+  });
   it('0 for --help', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
