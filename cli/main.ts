@@ -1,5 +1,5 @@
 /**
- * `experiment-desk` — the command-line host (SPEC §1): import, analyze, demo.
+ * `experiment-desk` — the command-line host (SPEC §1): import, analyze, demo, changesets, report.
  * Exit codes: 0 success; 2 bad usage or unreadable input (one line on stderr, no stack trace);
  * 1 an unexpected failure.
  */
@@ -13,6 +13,8 @@ import { openDatabase, type Database } from '../data/database.ts';
 import { ImportInputError } from '../data/import/detect-format.ts';
 import { ImportCancelledError, importFile, type ImportSummary } from '../data/import/import-file.ts';
 import { defaultScenario, writeEventLogCsv } from '../data/simulate/index.ts';
+import { registerChangesetsCommand } from './changesets.ts';
+import { registerReportCommand } from './report.ts';
 import { analysisSettings, collect, mappingOptions, type CliFlags } from './options.ts';
 import { renderImportSummary, renderReport } from './render-report.ts';
 import { UsageError } from './usage-error.ts';
@@ -40,7 +42,8 @@ function addMappingOptions(command: Command): Command {
     .option('--force', 're-import files already imported (same content hash)');
 }
 
-function addAnalysisOptions(command: Command): Command {
+/** The analysis settings' flags (shared by analyze, demo and report). */
+function addAnalysisSettingOptions(command: Command): Command {
   return command
     .option('--alpha <n>', 'two-sided significance level', '0.05')
     .option('--mde <n>', 'relative minimum detectable effect (0.05 = 5%)', '0.05')
@@ -51,7 +54,11 @@ function addAnalysisOptions(command: Command): Command {
     .option('--from <date>', 'only units first exposed at or after this UTC date/time')
     .option('--to <date>', 'only units first exposed before this UTC date/time')
     .option('--segment <name>', 'only units whose exposure carries this user_segment')
-    .option('--no-cuped', 'base the verdict on unadjusted results')
+    .option('--no-cuped', 'base the verdict on unadjusted results');
+}
+
+function addAnalysisOptions(command: Command): Command {
+  return addAnalysisSettingOptions(command)
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--out <file>', 'write the output to a file instead of stdout');
 }
@@ -150,6 +157,13 @@ function buildProgram(io: Io): Command {
         await rm(dir, { recursive: true, force: true });
       }
     });
+  registerChangesetsCommand(program, io);
+  registerReportCommand(program, {
+    io,
+    addOptions: (command) => addAnalysisSettingOptions(addMappingOptions(command)),
+    importAll: (db, files, flags) => importAll(db, files, flags, io),
+    withDatabase,
+  });
   return program;
 }
 

@@ -13,6 +13,14 @@ import { mappingOptionsSchema, type ColumnMapping } from './mapping.ts';
 import type { ImportProgress, ImportSummary } from './import.ts';
 import type { ExperimentReport, ImportedFileReport } from './report.ts';
 import { analysisSettingsSchema } from './settings.ts';
+import { REPORT_FORMATS, type ExportedReport } from './report-export.ts';
+import {
+  discardOutboxItemRequestSchema, getChangeSetRequestSchema, linkExperimentRequestSchema, listChangeSetsRequestSchema,
+  retryOutboxRequestSchema, reviewChangeSetRequestSchema, setApiSettingsRequestSchema, submitDecisionRequestSchema,
+  type ApiSettingsView, type ChangeSetDetailView, type ChangeSetListView, type DecisionProposal, type DiscardOutboxItemRequest,
+  type ExperimentLinkView, type GetChangeSetRequest, type LinkExperimentRequest, type ListChangeSetsRequest, type OutboxItem,
+  type RetryOutboxRequest, type ReviewChangeSetRequest, type SetApiSettingsRequest, type SubmitDecisionRequest,
+} from './changesets/decisions.ts';
 
 // ── results crossing the boundary ────────────────────────────────────────────────────────────
 
@@ -24,6 +32,9 @@ export type DeskErrorCode =
   | 'cancelled' // the user cancelled; nothing was written
   | 'not_found' // unknown experiment, upload or file id
   | 'busy' // another import is running
+  | 'api_unavailable' // the ChangeSet API is not configured, unreachable, or refused the token
+  | 'api_error' // the ChangeSet API refused the request (its code, message and request id in the message)
+  | 'conflict' // the request does not fit the current state (illegal transition, outbox item already sent, …)
   | 'internal'; // anything unexpected (message only, no stack)
 
 export interface DeskError {
@@ -190,9 +201,62 @@ export type SettingsHandlers = {
   setSettings: (request: SetSettingsRequest) => Promise<DeskSettings>;
 };
 
+// ── changesets feature (SPEC §5; types and request schemas in ./changesets/) ──────────────────
+
+export const proposeDecisionRequestSchema = z.object({
+  experimentId: z.string().min(1),
+  overrides: analysisOverridesSchema.optional(),
+}).strict();
+export type ProposeDecisionRequest = z.infer<typeof proposeDecisionRequestSchema>;
+
+export type ChangeSetHandlers = {
+  /** A page of ChangeSets from the API; the local copy (`source: 'cache'`) when offline. */
+  listChangeSets: (request: ListChangeSetsRequest) => Promise<ChangeSetListView>;
+  /** One ChangeSet with its audit trail, legal next steps and outbox items. */
+  getChangeSet: (request: GetChangeSetRequest) => Promise<ChangeSetDetailView>;
+  /** Analyses the experiment and pre-fills its decision: linked ChangeSet, transition, proofResult, reason. */
+  proposeDecision: (request: ProposeDecisionRequest) => Promise<DecisionProposal>;
+  /** Writes the decision to the outbox, then tries to send it; returns the item (queued, synced or failed). */
+  submitDecision: (request: SubmitDecisionRequest) => Promise<OutboxItem>;
+  /** Every outbox item, oldest first. */
+  listOutbox: (request: Record<string, never>) => Promise<readonly OutboxItem[]>;
+  /** Sends the outbox now (optionally re-queueing one failed item against a new version first). */
+  retryOutbox: (request: RetryOutboxRequest) => Promise<readonly OutboxItem[]>;
+  /** Drops a failed item, or a queued one never sent. */
+  discardOutboxItem: (request: DiscardOutboxItemRequest) => Promise<OutboxItem>;
+  /** Links an experiment to a ChangeSet by hand (null: back to the featureFlagKey link). */
+  linkExperiment: (request: LinkExperimentRequest) => Promise<ExperimentLinkView>;
+  /** PENDING_APPROVAL → ACTIVE, through the outbox. */
+  approveChangeSet: (request: ReviewChangeSetRequest) => Promise<OutboxItem>;
+  /** PENDING_APPROVAL → DRAFT, through the outbox. */
+  rejectChangeSet: (request: ReviewChangeSetRequest) => Promise<OutboxItem>;
+  /** Base URL and whether a token is set (the token itself never comes back). */
+  getApiSettings: (request: Record<string, never>) => Promise<ApiSettingsView>;
+  setApiSettings: (request: SetApiSettingsRequest) => Promise<ApiSettingsView>;
+};
+
+// ── reports feature (SPEC §6; formats, media types and file names in ./report-export.ts) ──────
+
+export const exportReportRequestSchema = z.object({
+  experimentId: z.string().min(1),
+  format: z.enum(REPORT_FORMATS),
+  /** The analysis as the experiment screen shows it (filters, α, CUPED). */
+  overrides: analysisOverridesSchema.optional(),
+}).strict();
+export type ExportReportRequest = z.infer<typeof exportReportRequestSchema>;
+
+export type ReportHandlers = {
+  /**
+   * The decision report of one experiment as a file: its bytes, suggested name and media type.
+   * Errors: `not_found` (no such experiment, or no unit passes the filters); `bad_input` for
+   * `pdf` when the host cannot print (no Chromium), with a one-line message.
+   */
+  exportReport: (request: ExportReportRequest) => Promise<ExportedReport>;
+};
+
 // ── the whole contract ─────────────────────────────────────────────────────────────────────
 
-export type DeskHandlers = ImportHandlers & ExperimentHandlers & SettingsHandlers;
+export type DeskHandlers = ImportHandlers & ExperimentHandlers & SettingsHandlers & ChangeSetHandlers & ReportHandlers;
 export type DeskMethod = keyof DeskHandlers;
 export type DeskRequest<M extends DeskMethod> = Parameters<DeskHandlers[M]>[0];
 export type DeskResponse<M extends DeskMethod> = Awaited<ReturnType<DeskHandlers[M]>>;
@@ -212,6 +276,19 @@ export const requestSchemas = {
   listFiles: emptyRequestSchema,
   getSettings: emptyRequestSchema,
   setSettings: setSettingsRequestSchema,
+  listChangeSets: listChangeSetsRequestSchema,
+  getChangeSet: getChangeSetRequestSchema,
+  proposeDecision: proposeDecisionRequestSchema,
+  submitDecision: submitDecisionRequestSchema,
+  listOutbox: emptyRequestSchema,
+  retryOutbox: retryOutboxRequestSchema,
+  discardOutboxItem: discardOutboxItemRequestSchema,
+  linkExperiment: linkExperimentRequestSchema,
+  approveChangeSet: reviewChangeSetRequestSchema,
+  rejectChangeSet: reviewChangeSetRequestSchema,
+  getApiSettings: emptyRequestSchema,
+  setApiSettings: setApiSettingsRequestSchema,
+  exportReport: exportReportRequestSchema,
 } as const satisfies Record<DeskMethod, z.ZodType>;
 
 export const DESK_METHODS = Object.keys(requestSchemas) as DeskMethod[];
@@ -225,6 +302,8 @@ export interface DeskEvents {
   /** Files chosen in the host's own UI (File → Open…, Recent): the renderer imports them. */
   'files-opened': { readonly files: readonly FileRef[] };
   'menu-command': { readonly command: MenuCommand };
+  /** The ChangeSet outbox changed (enqueued, sent, synced, failed, discarded): every item, oldest first. */
+  'outbox-changed': { readonly items: readonly OutboxItem[] };
 }
 export type DeskEventName = keyof DeskEvents;
 
@@ -243,7 +322,20 @@ export type DeskApi = {
   readonly toFileRef: (file: DroppedFile) => Promise<Result<FileRef>>;
   /** The host's native open dialog; `null` value where the host has none (the page uses `<input type=file>`). */
   readonly chooseFiles: () => Promise<Result<readonly FileRef[] | null>>;
+  /**
+   * Saves bytes the host produced (an exported report) where the user chooses: Electron's native
+   * save dialog, suggesting `name`; in a browser, a download of `name` (the browser decides where).
+   */
+  readonly saveFile: (name: string, bytes: Uint8Array, mediaType?: string) => Promise<Result<SavedFile>>;
 };
+
+/** What `saveFile` did. */
+export interface SavedFile {
+  /** False when the user cancelled the save dialog (nothing was written). */
+  readonly saved: boolean;
+  /** The path written, where the host knows it (Electron); null in a browser. */
+  readonly path: string | null;
+}
 
 /** The part of a DOM `File` the contract needs (structural, so the contract needs no DOM types). */
 export interface DroppedFile extends Blob {

@@ -104,6 +104,45 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'changeset outbox, experiment links, changeset cache',
+    sql: `
+      -- Decisions for the ChangeSet API, written before they are sent (SPEC §5 offline outbox;
+      -- data/changesets/outbox.ts). A row is never deleted: discarding marks it.
+      CREATE SEQUENCE changeset_outbox_seq START 1;
+      CREATE TABLE changeset_outbox (
+        id VARCHAR PRIMARY KEY,
+        seq BIGINT NOT NULL DEFAULT nextval('changeset_outbox_seq'),  -- send order
+        changeset_id VARCHAR NOT NULL,
+        experiment_id VARCHAR,            -- the experiment the decision came from, if any
+        idempotency_key VARCHAR NOT NULL, -- the same on every retry of this request
+        request JSON NOT NULL,            -- the transition request body
+        state VARCHAR NOT NULL,           -- queued | sending | synced | failed | discarded
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TIMESTAMPTZ,      -- backoff after a transient failure
+        last_error JSON,                  -- {status, code, message, details, requestId, reason?}
+        server_response JSON,             -- the ChangeSet the API returned (synced)
+        created_at TIMESTAMPTZ NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL
+      );
+      -- Experiments linked to a ChangeSet by hand (automatic links need no row: featureFlagKey).
+      CREATE TABLE experiment_links (
+        experiment_id VARCHAR PRIMARY KEY,
+        changeset_id VARCHAR NOT NULL,
+        linked_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+      );
+      -- The last copy of each ChangeSet seen from the API, for offline reading and decisions.
+      CREATE TABLE changeset_cache (
+        changeset_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        status VARCHAR NOT NULL,
+        feature_flag_key VARCHAR,
+        body JSON NOT NULL,
+        fetched_at TIMESTAMPTZ NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this build of the app writes. */

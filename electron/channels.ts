@@ -14,6 +14,11 @@ import type { DeskEventName, DeskMethod } from '../contract/desk-api.ts';
 export const INVOKE_CHANNEL = 'desk:invoke';
 /** Renderer → main: opens the native file dialog → `Result<FileRef[] | null>`. */
 export const CHOOSE_FILES_CHANNEL = 'desk:choose-files';
+/**
+ * Renderer → main: `(name, bytes, mediaType?)` → the native save dialog, then the bytes written
+ * to the chosen path → `Result<SavedFile>` (exported reports).
+ */
+export const SAVE_FILE_CHANNEL = 'desk:save-file';
 /** Main → renderer: `{ event, payload }` for every `DeskEvents` entry. */
 export const EVENT_CHANNEL = 'desk:event';
 
@@ -29,12 +34,26 @@ const METHOD_NAMES = {
   listFiles: true,
   getSettings: true,
   setSettings: true,
+  listChangeSets: true,
+  getChangeSet: true,
+  proposeDecision: true,
+  submitDecision: true,
+  listOutbox: true,
+  retryOutbox: true,
+  discardOutboxItem: true,
+  linkExperiment: true,
+  approveChangeSet: true,
+  rejectChangeSet: true,
+  getApiSettings: true,
+  setApiSettings: true,
+  exportReport: true,
 } as const satisfies Record<DeskMethod, true>;
 
 const EVENT_NAMES = {
   'import-progress': true,
   'files-opened': true,
   'menu-command': true,
+  'outbox-changed': true,
 } as const satisfies Record<DeskEventName, true>;
 
 /** Every contract method, in declaration order. */

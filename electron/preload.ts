@@ -22,8 +22,9 @@ import type {
   DroppedFile,
   FileRef,
   Result,
+  SavedFile,
 } from '../contract/desk-api.ts';
-import { CHOOSE_FILES_CHANNEL, EVENT_CHANNEL, INVOKE_CHANNEL, isDeskEventName } from './channels.ts';
+import { CHOOSE_FILES_CHANNEL, EVENT_CHANNEL, INVOKE_CHANNEL, SAVE_FILE_CHANNEL, isDeskEventName } from './channels.ts';
 
 function internal(error: unknown): Result<never> {
   return { ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } };
@@ -86,6 +87,10 @@ async function chooseFiles(): Promise<Result<readonly FileRef[] | null>> {
   return (ipcRenderer.invoke(CHOOSE_FILES_CHANNEL) as Promise<Result<readonly FileRef[] | null>>).catch(internal);
 }
 
+async function saveFile(name: string, bytes: Uint8Array, mediaType?: string): Promise<Result<SavedFile>> {
+  return (ipcRenderer.invoke(SAVE_FILE_CHANNEL, name, bytes, mediaType) as Promise<Result<SavedFile>>).catch(internal);
+}
+
 // ── the bridge ───────────────────────────────────────────────────────────────────────────────
 
 export const deskApi = {
@@ -100,10 +105,24 @@ export const deskApi = {
   listFiles: (request) => invoke('listFiles', request),
   getSettings: (request) => invoke('getSettings', request),
   setSettings: (request) => invoke('setSettings', request),
+  listChangeSets: (request) => invoke('listChangeSets', request),
+  getChangeSet: (request) => invoke('getChangeSet', request),
+  proposeDecision: (request) => invoke('proposeDecision', request),
+  submitDecision: (request) => invoke('submitDecision', request),
+  listOutbox: (request) => invoke('listOutbox', request),
+  retryOutbox: (request) => invoke('retryOutbox', request),
+  discardOutboxItem: (request) => invoke('discardOutboxItem', request),
+  linkExperiment: (request) => invoke('linkExperiment', request),
+  approveChangeSet: (request) => invoke('approveChangeSet', request),
+  rejectChangeSet: (request) => invoke('rejectChangeSet', request),
+  getApiSettings: (request) => invoke('getApiSettings', request),
+  setApiSettings: (request) => invoke('setApiSettings', request),
+  exportReport: (request) => invoke('exportReport', request),
   on,
   host: 'electron',
   toFileRef,
   chooseFiles,
+  saveFile,
 } satisfies DeskApi;
 
 contextBridge.exposeInMainWorld('desk', deskApi);

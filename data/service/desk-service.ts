@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ZodError } from 'zod';
 import {
   DESK_METHODS, requestSchemas, type DeskErrorCode, type DeskEventName, type DeskEvents, type DeskHandlers,
@@ -19,10 +19,16 @@ import type { MappingOptions } from '../../contract/mapping.ts';
 import { analyzeDatabase, importedFiles } from '../analysis/analyze.ts';
 import { cumulativeUplift, experimentSegments, retentionCurve } from '../analysis/time-series.ts';
 import { rowsToArrow } from '../arrow/to-arrow.ts';
+import { ChangeSetServiceError, createChangeSetService, type ChangeSetTuning } from '../changesets/decision-service.ts';
 import { openDatabase, toNumber, type Database } from '../database.ts';
 import { ImportInputError, MappingRequiredError } from '../import/detect-format.ts';
 import { ImportCancelledError, importFile } from '../import/import-file.ts';
 import { previewFile } from '../import/preview.ts';
+import { buildReportModel } from '../report/build-report-model.ts';
+import { collectReportInput } from '../report/collect-report-input.ts';
+import { chromiumPrinter, exportReportFile, type PdfPrinter } from '../report/export-report.ts';
+import { linkedFromDetail, type LinkedChangeSet } from '../report/linked-changeset.ts';
+import { PdfUnavailableError } from '../report/render-pdf.ts';
 import { defaultScenario, writeEventLogCsv } from '../simulate/index.ts';
 import { fileSettingsStore, type SettingsStore } from './settings-store.ts';
 import { uploadStore, type UploadStore } from './uploads.ts';
@@ -49,6 +55,18 @@ export interface DeskServiceOptions {
   readonly settingsPath: string;
   /** Where uploads and the sample data are written (default: a folder under the OS temp dir). */
   readonly uploadDir?: string;
+  /** The ChangeSet API token (Electron: safeStorage; web host: `EXPERIMENT_DESK_API_TOKEN`). Never returned to the renderer. */
+  readonly apiToken?: () => Promise<string | null>;
+  /** Stores (null: removes) the token; hosts that cannot store one leave it out. */
+  readonly setApiToken?: (token: string | null) => Promise<void>;
+  /** ChangeSet API base URL until the analyst sets one (e.g. `EXPERIMENT_DESK_API_URL`). */
+  readonly apiBaseUrl?: string;
+  /** JSON file keeping the API base URL (default: `api-settings.json` beside the settings file). */
+  readonly apiSettingsPath?: string;
+  /** ChangeSet API timeouts and sync cadence (tests shorten them). */
+  readonly changesetTuning?: Partial<ChangeSetTuning>;
+  /** Prints a report's HTML to PDF (default: headless Chromium through playwright-core). */
+  readonly printPdf?: PdfPrinter;
 }
 
 const SAMPLE_FILE_NAME = 'sample-events.csv';
@@ -82,6 +100,38 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
 
   const analysisSettings = async (overrides: Partial<AnalysisSettings> = {}): Promise<AnalysisSettings> =>
     analysisSettingsSchema.parse({ ...(await settings.get()), ...overrides });
+
+  const changesets = createChangeSetService({
+    db,
+    exclusive,
+    analyze: (experimentId, overrides) => exclusive(async () => {
+      const effective = await analysisSettings(overrides);
+      const report = (await analyzeDatabase(db, effective, experimentId)).experiments[0];
+      return report ? { report, settings: effective, files: await importedFiles(db) } : null;
+    }),
+    apiSettingsPath: options.apiSettingsPath ?? join(dirname(options.settingsPath), 'api-settings.json'),
+    ...(options.apiBaseUrl && { apiBaseUrl: options.apiBaseUrl }),
+    ...(options.apiToken && { apiToken: options.apiToken }),
+    ...(options.setApiToken && { setApiToken: options.setApiToken }),
+    ...(options.changesetTuning && { tuning: options.changesetTuning }),
+    onOutboxChanged: (items) => emit('outbox-changed', { items }),
+  });
+
+  /**
+   * The experiment's linked ChangeSet, audit trail and decision for its report (API, else the
+   * local copy, as the ChangeSets screen sees them). A report never fails for want of them: on
+   * any error it goes out without a ChangeSet.
+   */
+  const linkedChangeSet = async (experimentId: string, overrides: Partial<AnalysisSettings> | undefined): Promise<Partial<LinkedChangeSet>> => {
+    try {
+      const proposal = await changesets.handlers.proposeDecision({ experimentId, ...(overrides && { overrides }) });
+      const id = proposal.link.changesetId;
+      if (!id) return {};
+      return linkedFromDetail(await changesets.handlers.getChangeSet({ id }), experimentId);
+    } catch {
+      return {};
+    }
+  };
 
   const resolveFile = (file: FileRef): { path: string; sourceName?: string } => {
     if (file.kind === 'path') return { path: file.path };
@@ -214,6 +264,25 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     async setSettings(request) {
       return settings.set(requestSchemas.setSettings.parse(request));
     },
+
+    ...changesets.handlers,
+
+    async exportReport(request) {
+      const { experimentId, format, overrides } = requestSchemas.exportReport.parse(request);
+      const linked = await linkedChangeSet(experimentId, overrides);
+      const model = await exclusive(async () => {
+        const input = await collectReportInput(db, await analysisSettings(overrides ?? {}), experimentId);
+        if (!input) throw new DeskServiceError('not_found', `no experiment ${experimentId} (or no unit matches the filters)`);
+        return buildReportModel({ ...input, ...linked });
+      });
+      // Printing runs outside the database queue: it needs no database and takes seconds.
+      try {
+        return await exportReportFile(model, format, options.printPdf ?? chromiumPrinter);
+      } catch (error) {
+        if (error instanceof PdfUnavailableError) throw new DeskServiceError('bad_input', error.message);
+        throw error;
+      }
+    },
   };
 
   return {
@@ -227,6 +296,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     },
     async close() {
       for (const controller of running.values()) controller.abort();
+      await changesets.close();
       await exclusive(() => db.close());
       await uploads.clear();
     },
@@ -235,7 +305,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
 
 /** Maps any error a handler throws to the contract's error value. Never includes a stack. */
 export function toDeskError(error: unknown): { code: DeskErrorCode; message: string } {
-  if (error instanceof DeskServiceError) return { code: error.code, message: error.message };
+  if (error instanceof DeskServiceError || error instanceof ChangeSetServiceError) return { code: error.code, message: error.message };
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     return { code: 'invalid_request', message: issue ? `${issue.path.join('.') || 'request'}: ${issue.message}` : 'invalid request' };

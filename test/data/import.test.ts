@@ -186,8 +186,8 @@ describe('database file', () => {
     await db.close();
     const reopened = await openDatabase(path);
     expect(await count(reopened, 'events')).toBe(3);
-    const versions = await reopened.query<{ version: number }>('SELECT version FROM schema_migrations');
-    expect(versions).toEqual([{ version: 1 }]);
+    const versions = await reopened.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
     await reopened.close();
   });
 });

@@ -1,11 +1,11 @@
 /**
  * The preload (electron/preload.ts) with `electron` mocked: `window.desk` is exactly the
- * contract's methods plus `on`, `host`, `toFileRef`, `chooseFiles`; calls go over `desk:invoke`;
+ * contract's methods plus `on`, `host`, `toFileRef`, `chooseFiles`, `saveFile`; calls go over `desk:invoke`;
  * events are filtered by name; `ipcRenderer` itself is never exposed.
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DESK_METHODS, type DeskApi } from '../../contract/desk-api.ts';
-import { CHOOSE_FILES_CHANNEL, EVENT_CHANNEL, EVENT_LIST, INVOKE_CHANNEL, METHOD_LIST } from '../../electron/channels.ts';
+import { CHOOSE_FILES_CHANNEL, EVENT_CHANNEL, EVENT_LIST, INVOKE_CHANNEL, METHOD_LIST, SAVE_FILE_CHANNEL } from '../../electron/channels.ts';
 
 const electron = vi.hoisted(() => {
   const exposed = new Map<string, unknown>();
@@ -52,8 +52,8 @@ describe('window.desk', () => {
     expect([...electron.exposed.keys()]).toEqual(['desk']);
   });
 
-  it('has exactly the contract’s methods plus on, host, toFileRef and chooseFiles', () => {
-    expect(Object.keys(desk).sort()).toEqual([...DESK_METHODS, 'on', 'host', 'toFileRef', 'chooseFiles'].sort());
+  it('has exactly the contract’s methods plus on, host, toFileRef, chooseFiles and saveFile', () => {
+    expect(Object.keys(desk).sort()).toEqual([...DESK_METHODS, 'on', 'host', 'toFileRef', 'chooseFiles', 'saveFile'].sort());
     expect(desk.host).toBe('electron');
   });
 
@@ -66,7 +66,7 @@ describe('window.desk', () => {
 
   it('the preload’s own allowlists match the contract', () => {
     expect([...METHOD_LIST].sort()).toEqual([...DESK_METHODS].sort());
-    expect([...EVENT_LIST].sort()).toEqual(['files-opened', 'import-progress', 'menu-command']);
+    expect([...EVENT_LIST].sort()).toEqual(['files-opened', 'import-progress', 'menu-command', 'outbox-changed']);
   });
 
   it('sends each method over desk:invoke with its name and request', async () => {
@@ -90,6 +90,13 @@ describe('window.desk', () => {
     electron.ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: null });
     expect(await desk.chooseFiles()).toEqual({ ok: true, value: null });
     expect(electron.ipcRenderer.invoke).toHaveBeenCalledWith(CHOOSE_FILES_CHANNEL);
+  });
+
+  it('saveFile sends name, bytes and media type to main for the native save dialog', async () => {
+    const bytes = new Uint8Array([37, 80, 68, 70]);
+    electron.ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: { saved: true, path: '/home/analyst/r.pdf' } });
+    expect(await desk.saveFile('r.pdf', bytes, 'application/pdf')).toEqual({ ok: true, value: { saved: true, path: '/home/analyst/r.pdf' } });
+    expect(electron.ipcRenderer.invoke).toHaveBeenCalledWith(SAVE_FILE_CHANNEL, 'r.pdf', bytes, 'application/pdf');
   });
 
   it('toFileRef gives the dropped file’s path, or bad_input for a file not on disk', async () => {
