@@ -44,6 +44,8 @@ export interface WorkerClientOptions {
   readonly now?: () => number;
   /** Where restarts and fatal messages are logged. */
   readonly log?: (message: string) => void;
+  /** Answers the worker's API-token requests (main's safeStorage vault); none → no token. */
+  readonly tokens?: { get(): Promise<string | null>; set(token: string | null): Promise<void> };
 }
 
 interface Pending {
@@ -74,6 +76,7 @@ export class WorkerClient {
   readonly #restartWindowMs: number;
   readonly #now: () => number;
   readonly #log: (message: string) => void;
+  readonly #tokens: WorkerClientOptions['tokens'];
 
   #worker: Running | null = null;
   readonly #pending = new Map<number, Pending>();
@@ -91,6 +94,7 @@ export class WorkerClient {
     this.#restartWindowMs = options.restartWindowMs ?? 60_000;
     this.#now = options.now ?? Date.now;
     this.#log = options.log ?? ((message) => console.error(`[worker] ${message}`));
+    this.#tokens = options.tokens;
   }
 
   /** Starts the worker now (it opens the database), rather than on the first call. */
@@ -221,6 +225,19 @@ export class WorkerClient {
       case 'fatal': {
         this.#lastFatal = message.message;
         this.#log(`fatal: ${message.message}`);
+        return;
+      }
+      case 'token-get':
+      case 'token-set': {
+        const { id } = message;
+        const work = message.type === 'token-get'
+          ? (this.#tokens?.get() ?? Promise.resolve(null))
+          : (this.#tokens?.set(message.token) ?? Promise.reject(new Error('this host cannot store an API token'))).then(() => null);
+        // The token itself is never logged; only the failure's message is passed back.
+        work.then(
+          (token) => worker.handle.postMessage({ type: 'token-result', id, token, error: null }),
+          (error: unknown) => worker.handle.postMessage({ type: 'token-result', id, token: null, error: error instanceof Error ? error.message : String(error) }),
+        );
         return;
       }
     }

@@ -2,10 +2,13 @@
  * Messages between main and the DuckDB worker (a utility process). Structured-clone values only
  * — `Uint8Array` Arrow buffers included — so results cross without JSON encoding.
  *
- * main → worker: `{ type: 'call', id, method, request }`, `{ type: 'shutdown' }`.
+ * main → worker: `{ type: 'call', id, method, request }`, `{ type: 'shutdown' }`,
+ * `{ type: 'token-result', id, token, error }` (the answer to a token request).
  * worker → main: `{ type: 'ready' }` once the database is open; `{ type: 'result', id, result }`
  * for each call (result is always a `Result`, never a thrown error); `{ type: 'event', event,
- * payload }` for service events; `{ type: 'fatal', message }` before exiting on a startup error.
+ * payload }` for service events; `{ type: 'fatal', message }` before exiting on a startup error;
+ * `{ type: 'token-get', id }` / `{ type: 'token-set', id, token }` to read or store the API token,
+ * which only main can decrypt (safeStorage).
  */
 import type { DeskEventName, DeskMethod, Result } from '../contract/desk-api.ts';
 import { isDeskEventName, isDeskMethod } from './channels.ts';
@@ -19,7 +22,14 @@ export interface CallMessage {
 export interface ShutdownMessage {
   readonly type: 'shutdown';
 }
-export type ToWorker = CallMessage | ShutdownMessage;
+export interface TokenResultMessage {
+  readonly type: 'token-result';
+  readonly id: number;
+  readonly token: string | null;
+  /** Set when storing failed (e.g. no OS keychain). */
+  readonly error: string | null;
+}
+export type ToWorker = CallMessage | ShutdownMessage | TokenResultMessage;
 
 export interface ReadyMessage {
   readonly type: 'ready';
@@ -38,7 +48,13 @@ export interface FatalMessage {
   readonly type: 'fatal';
   readonly message: string;
 }
-export type FromWorker = ReadyMessage | ResultMessage | WorkerEventMessage | FatalMessage;
+export interface TokenRequestMessage {
+  readonly type: 'token-get' | 'token-set';
+  readonly id: number;
+  /** token-set only: the token to store, null to remove it. */
+  readonly token: string | null;
+}
+export type FromWorker = ReadyMessage | ResultMessage | WorkerEventMessage | FatalMessage | TokenRequestMessage;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -64,6 +80,11 @@ export function parseFromWorker(message: unknown): FromWorker | null {
       return isDeskEventName(message.event) ? { type: 'event', event: message.event, payload: message.payload } : null;
     case 'fatal':
       return { type: 'fatal', message: typeof message.message === 'string' ? message.message : 'worker failed to start' };
+    case 'token-get':
+    case 'token-set':
+      return typeof message.id === 'number'
+        ? { type: message.type, id: message.id, token: typeof message.token === 'string' ? message.token : null }
+        : null;
     default:
       return null;
   }
@@ -73,6 +94,13 @@ export function parseFromWorker(message: unknown): FromWorker | null {
 export function parseToWorker(message: unknown): ToWorker | null {
   if (!isRecord(message)) return null;
   if (message.type === 'shutdown') return { type: 'shutdown' };
+  if (message.type === 'token-result' && typeof message.id === 'number') {
+    return {
+      type: 'token-result', id: message.id,
+      token: typeof message.token === 'string' ? message.token : null,
+      error: typeof message.error === 'string' ? message.error : null,
+    };
+  }
   if (message.type === 'call' && typeof message.id === 'number' && isDeskMethod(message.method)) {
     return { type: 'call', id: message.id, method: message.method, request: message.request };
   }

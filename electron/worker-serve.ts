@@ -8,7 +8,7 @@
  */
 import type { DeskEventName, DeskEvents, DeskMethod, Result } from '../contract/desk-api.ts';
 import { EVENT_LIST } from './channels.ts';
-import { parseToWorker, type FromWorker } from './worker-protocol.ts';
+import { parseToWorker, type FromWorker, type TokenResultMessage } from './worker-protocol.ts';
 
 /** The part of Electron's `process.parentPort` the worker uses. */
 export interface ParentPortLike {
@@ -27,6 +27,38 @@ export interface ServeOptions {
   readonly invoke: (method: DeskMethod, request: unknown) => Promise<Result<unknown>>;
   /** Closes the database and exits; called on `{ type: 'shutdown' }`. */
   readonly onShutdown: () => void | Promise<void>;
+}
+
+/** The worker's way to the API token, which only main can decrypt (safeStorage). */
+export interface TokenRequester {
+  get(): Promise<string | null>;
+  /** @throws Error with main's reason when the token cannot be stored. */
+  set(token: string | null): Promise<void>;
+  settle(message: TokenResultMessage): void;
+}
+
+export function tokenRequester(port: ParentPortLike): TokenRequester {
+  const pending = new Map<number, { resolve: (token: string | null) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  const ask = (type: 'token-get' | 'token-set', token: string | null): Promise<string | null> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      port.postMessage({ type, id, token });
+    });
+  return {
+    get: () => ask('token-get', null),
+    set: async (token) => {
+      await ask('token-set', token);
+    },
+    settle(message) {
+      const waiting = pending.get(message.id);
+      if (!waiting) return;
+      pending.delete(message.id);
+      if (message.error !== null) waiting.reject(new Error(message.error));
+      else waiting.resolve(message.token);
+    },
+  };
 }
 
 function internal(message: string): Result<never> {
@@ -49,6 +81,7 @@ export function serveDesk(port: ParentPortLike, options: ServeOptions): () => vo
       void Promise.resolve(options.onShutdown());
       return;
     }
+    if (message.type === 'token-result') return; // settled by the worker's tokenRequester
     const { id, method, request } = message;
     void (async () => {
       let result: Result<unknown>;

@@ -8,8 +8,8 @@
  * database is open, or `{ type: 'fatal', message }` and exits 1 if it cannot be.
  */
 import { createDeskService, invokeHandler } from '../data/service/desk-service.ts';
-import { serveDesk, type ParentPortLike } from './worker-serve.ts';
-import { parseWorkerArgs } from './worker-protocol.ts';
+import { serveDesk, tokenRequester, type ParentPortLike } from './worker-serve.ts';
+import { parseToWorker, parseWorkerArgs } from './worker-protocol.ts';
 
 // `process.parentPort` exists only inside an Electron utility process; typed locally so the
 // worker needs no `electron` import at all.
@@ -22,8 +22,14 @@ async function main(parentPort: ParentPortLike): Promise<void> {
     process.exit(1);
   }
   let service: Awaited<ReturnType<typeof createDeskService>>;
+  const tokens = tokenRequester(parentPort);
+  // Answers to token requests must be routed before the service exists (it may ask at start-up).
+  parentPort.on('message', ({ data }) => {
+    const message = parseToWorker(data);
+    if (message?.type === 'token-result') tokens.settle(message);
+  });
   try {
-    service = await createDeskService(paths);
+    service = await createDeskService({ ...paths, apiToken: tokens.get, setApiToken: tokens.set });
   } catch (error) {
     parentPort.postMessage({ type: 'fatal', message: `cannot open the database: ${error instanceof Error ? error.message : String(error)}` });
     process.exit(1);

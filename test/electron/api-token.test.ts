@@ -1,0 +1,73 @@
+/**
+ * The API token with Electron's safeStorage (SPEC §5): only encrypted bytes on disk, refused
+ * when no keychain is available, and handed to the DuckDB worker over the worker protocol
+ * without ever being logged.
+ */
+import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tokenVault, type SafeStorageLike } from '../../electron/api-token-vault.ts';
+import { WorkerClient, type WorkerCallbacks } from '../../electron/worker-client.ts';
+import { tokenRequester, type ParentPortLike } from '../../electron/worker-serve.ts';
+import type { FromWorker, ToWorker } from '../../electron/worker-protocol.ts';
+
+/** A stand-in keychain: reversible, but never the plain text. */
+const keychain = (available = true): SafeStorageLike => ({
+  isEncryptionAvailable: () => available,
+  encryptString: (plain) => Buffer.from([...Buffer.from(plain)].map((b) => b ^ 0x5a)),
+  decryptString: (encrypted) => Buffer.from([...encrypted].map((b) => b ^ 0x5a)).toString(),
+});
+
+describe('token vault', () => {
+  it('stores only encrypted bytes, readable back, owner-only', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'desk-token-')), 'api-token.bin');
+    const vault = tokenVault(path, keychain());
+    await vault.set('s3cret-token');
+    expect(readFileSync(path).toString()).not.toContain('s3cret-token');
+    expect(statSync(path).mode & 0o077).toBe(0);
+    expect(await vault.get()).toBe('s3cret-token');
+    await vault.set(null);
+    expect(existsSync(path)).toBe(false);
+    expect(await vault.get()).toBeNull();
+  });
+
+  it('refuses to store a token when no OS keychain is available', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'desk-token-')), 'api-token.bin');
+    await expect(tokenVault(path, keychain(false)).set('s3cret-token')).rejects.toThrow(/keychain is not available/);
+    expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('token requests between worker and main', () => {
+  it('the worker gets and sets the token through main, and failures come back as errors', async () => {
+    const stored: { token: string | null } = { token: 'from-keychain' };
+    const logs: string[] = [];
+    let toWorker: (message: ToWorker) => void = () => undefined;
+    let fromWorker: WorkerCallbacks['onMessage'] = () => undefined;
+    const client = new WorkerClient((callbacks) => {
+      fromWorker = callbacks.onMessage;
+      return { postMessage: (message) => toWorker(message), kill: () => undefined };
+    }, {
+      log: (message) => logs.push(message),
+      tokens: {
+        get: async () => stored.token,
+        set: async (token) => {
+          if (token === 'bad') throw new Error('the OS keychain is not available');
+          stored.token = token;
+        },
+      },
+    });
+    client.start();
+    const port: ParentPortLike = { on: () => undefined, postMessage: (message: FromWorker) => fromWorker(message) };
+    const tokens = tokenRequester(port);
+    toWorker = (message) => {
+      if (message.type === 'token-result') tokens.settle(message);
+    };
+    expect(await tokens.get()).toBe('from-keychain');
+    await tokens.set('new-token');
+    expect(stored.token).toBe('new-token');
+    await expect(tokens.set('bad')).rejects.toThrow(/keychain/);
+    expect(logs.join('\n')).not.toMatch(/token/);
+  });
+});
