@@ -12,12 +12,16 @@
  *
  * `desk:choose-files` (): the native open dialog, in main because dialogs belong to a window.
  *
+ * `desk:save-file` (name, bytes, mediaType?): the native save dialog, then the bytes written
+ * where the user chose (exported reports). Same sender check; the payload is checked by shape
+ * (`isSaveFilePayload`) because a Uint8Array has no zod schema in the contract.
+ *
  * Channels other than these have no handler: `ipcRenderer.invoke` on them rejects in the
  * renderer, and the preload exposes no way to name them.
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import { DESK_METHODS, requestSchemas, type DeskMethod, type FileRef, type Result } from '../contract/desk-api.ts';
-import { CHOOSE_FILES_CHANNEL, INVOKE_CHANNEL } from './channels.ts';
+import { DESK_METHODS, requestSchemas, type DeskMethod, type FileRef, type Result, type SavedFile } from '../contract/desk-api.ts';
+import { CHOOSE_FILES_CHANNEL, INVOKE_CHANNEL, SAVE_FILE_CHANNEL } from './channels.ts';
 import { isTrustedSender } from './security.ts';
 
 /** The part of an invoke event the handlers read. */
@@ -29,8 +33,29 @@ export interface DeskIpcOptions {
   readonly invoke: (method: DeskMethod, request: unknown) => Promise<Result<unknown>>;
   /** Shows the native open dialog for the sender's window. */
   readonly chooseFiles: (event: InvokeEvent) => Promise<readonly FileRef[] | null>;
+  /** Shows the native save dialog for the sender's window and writes the bytes (absent: channel not registered). */
+  readonly saveFile?: (event: InvokeEvent, file: SaveFilePayload) => Promise<SavedFile>;
   /** Where refusals are logged (a refusal means a bug or an attack; either way worth a line). */
   readonly log?: (message: string) => void;
+}
+
+/** What `desk:save-file` carries. */
+export interface SaveFilePayload {
+  /** Suggested file name (a base name; no folders). */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  readonly mediaType?: string;
+}
+
+/** Largest file `desk:save-file` accepts (a report is far smaller). */
+export const MAX_SAVE_BYTES = 256 * 1024 * 1024;
+
+/** Checks the shape of a `desk:save-file` call: a short plain file name, bytes, an optional media type. */
+export function isSaveFilePayload(name: unknown, bytes: unknown, mediaType: unknown): boolean {
+  return typeof name === 'string' && name.length > 0 && name.length <= 255
+    && ![...name].some((ch) => ch === '/' || ch === '\\' || ch.charCodeAt(0) < 0x20)
+    && bytes instanceof Uint8Array && bytes.byteLength <= MAX_SAVE_BYTES
+    && (mediaType === undefined || mediaType === null || (typeof mediaType === 'string' && mediaType.length <= 100));
 }
 
 function refused(message: string): Result<never> {
@@ -97,12 +122,37 @@ export async function handleChooseFiles(
   }
 }
 
-/** Registers both channels; returns a function that removes them. */
+/** Handles one `desk:save-file` call. Exported for the test. */
+export async function handleSaveFile(
+  options: Pick<DeskIpcOptions, 'saveFile' | 'log'>,
+  event: InvokeEvent,
+  name: unknown,
+  bytes: unknown,
+  mediaType: unknown,
+): Promise<Result<SavedFile>> {
+  const log = options.log ?? ((message: string) => console.warn(`[ipc] ${message}`));
+  if (!isTrustedSender(event.senderFrame)) {
+    log(`refused ${SAVE_FILE_CHANNEL} from untrusted sender`);
+    return refused('untrusted sender');
+  }
+  if (!isSaveFilePayload(name, bytes, mediaType)) return refused(`${SAVE_FILE_CHANNEL}: expected (file name, bytes ≤ ${MAX_SAVE_BYTES}, media type?)`);
+  if (!options.saveFile) return internal('saving files is not available');
+  try {
+    const payload: SaveFilePayload = { name: name as string, bytes: bytes as Uint8Array, ...(typeof mediaType === 'string' && { mediaType }) };
+    return { ok: true, value: await options.saveFile(event, payload) };
+  } catch (error) {
+    return internal(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Registers the channels; returns a function that removes them. */
 export function registerDeskIpc(options: DeskIpcOptions): () => void {
   options.ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, request: unknown) => handleInvoke(options, event, method, request));
   options.ipcMain.handle(CHOOSE_FILES_CHANNEL, (event) => handleChooseFiles(options, event));
+  options.ipcMain.handle(SAVE_FILE_CHANNEL, (event, name: unknown, bytes: unknown, mediaType: unknown) => handleSaveFile(options, event, name, bytes, mediaType));
   return () => {
     options.ipcMain.removeHandler(INVOKE_CHANNEL);
     options.ipcMain.removeHandler(CHOOSE_FILES_CHANNEL);
+    options.ipcMain.removeHandler(SAVE_FILE_CHANNEL);
   };
 }

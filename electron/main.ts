@@ -23,6 +23,7 @@ import {
   Menu,
   protocol,
   session,
+  safeStorage,
   utilityProcess,
   type BaseWindow,
 } from 'electron';
@@ -33,6 +34,9 @@ import { chooseDataFiles } from './file-dialog.ts';
 import { registerDeskIpc } from './ipc.ts';
 import { menuTemplate } from './menu.ts';
 import { loadRecentFiles, saveRecentFiles, withRecent } from './recent-files.ts';
+import { withElectronPdf } from './report-pdf.ts';
+import { saveWithDialog } from './save-file.ts';
+import { tokenVault } from './api-token-vault.ts';
 import { APP_INDEX_URL, hardenSession, hardenWebContents } from './security.ts';
 import { mainWindowOptions, WINDOW_TITLE } from './window.ts';
 import { WorkerClient, type SpawnWorker } from './worker-client.ts';
@@ -165,7 +169,7 @@ function startWorker(): WorkerClient {
       },
     };
   };
-  const client = new WorkerClient(spawn);
+  const client = new WorkerClient(spawn, { tokens: tokenVault(path.join(userData, 'api-token.bin'), safeStorage) });
   client.onEvent((event, payload) => sendEvent(event, payload));
   client.start();
   return client;
@@ -193,8 +197,10 @@ async function onReady(): Promise<void> {
   const client = worker;
   registerDeskIpc({
     ipcMain,
-    invoke: (method, request) => client.invoke(method, request),
+    // Report PDFs are printed here, by Electron's Chromium, from the worker's HTML (report-pdf.ts).
+    invoke: withElectronPdf((method, request) => client.invoke(method, request), (options) => new BrowserWindow(options)),
     chooseFiles: (event) => chooseDataFiles(dialog, BrowserWindow.fromWebContents(event.sender)),
+    saveFile: (event, file) => saveWithDialog(dialog, BrowserWindow.fromWebContents(event.sender), file, app.getPath('downloads')),
   });
 
   recentFiles = await loadRecentFiles(recentFilesPath());

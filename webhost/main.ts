@@ -32,6 +32,9 @@ await mkdir(dataDir, { recursive: true });
 const service = await createDeskService({
   databasePath: values.db ?? join(dataDir, 'experiment-desk.duckdb'),
   settingsPath: join(dataDir, 'settings.json'),
+  // The web host cannot keep a secret: the token comes from the environment only (never stored, never sent to the page).
+  apiToken: async () => process.env.EXPERIMENT_DESK_API_TOKEN || null,
+  ...(process.env.EXPERIMENT_DESK_API_URL && { apiBaseUrl: process.env.EXPERIMENT_DESK_API_URL }),
 });
 const host = await startWebHost({ service, staticDir, token: newToken(), port });
 process.stdout.write(`Experiment Desk is running. Open this URL in your browser (it holds this session's token):\n\n    ${host.url}\n\nData folder: ${dataDir}. Press Ctrl+C to stop.\n`);

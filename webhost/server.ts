@@ -39,7 +39,7 @@ export const CONTENT_SECURITY_POLICY =
   "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const MAX_JSON_BYTES = 1 << 20;
-const EVENTS: readonly DeskEventName[] = ['import-progress', 'files-opened', 'menu-command'];
+const EVENTS: readonly DeskEventName[] = ['import-progress', 'files-opened', 'menu-command', 'outbox-changed'];
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.woff2': 'font/woff2', '.woff': 'font/woff', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { createDeskService, type DeskService } from '../../data/service/desk-service.ts';
+import { createDeskService, type DeskService, type DeskServiceOptions } from '../../data/service/desk-service.ts';
 import { startWebHost, type WebHost } from '../../webhost/server.ts';
 import { REPO_ROOT } from '../helpers/shared-datasets.ts';
 
@@ -30,13 +30,20 @@ export interface Desk {
   close(): Promise<void>;
 }
 
-/** Starts a web host on a fresh data folder and opens its URL (with the token) in Chromium. */
-export async function openDesk(dataDir: string, token = 'e2e-token-abcdefghijklmnop'): Promise<Desk> {
+/** Desk service options an e2e test may set (the ChangeSet API and its cadence); the rest is the harness's. */
+export type DeskServiceOverrides = Pick<DeskServiceOptions, 'apiBaseUrl' | 'apiToken' | 'changesetTuning'>;
+
+/**
+ * Starts a web host on a fresh data folder and opens its URL (with the token) in Chromium.
+ * `service` points the desk at a ChangeSet API (base URL, token provider, shorter timeouts).
+ */
+export async function openDesk(dataDir: string, token = 'e2e-token-abcdefghijklmnop', service: DeskServiceOverrides = {}): Promise<Desk> {
   mkdirSync(dataDir, { recursive: true });
-  const service = await createDeskService({
+  const deskService = await createDeskService({
     databasePath: join(dataDir, 'desk.duckdb'), settingsPath: join(dataDir, 'settings.json'), uploadDir: join(dataDir, 'work'),
+    ...service,
   });
-  const host = await startWebHost({ service, staticDir: RENDERER_DIR, token });
+  const host = await startWebHost({ service: deskService, staticDir: RENDERER_DIR, token });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -47,11 +54,11 @@ export async function openDesk(dataDir: string, token = 'e2e-token-abcdefghijklm
   const page = await context.newPage();
   await page.goto(host.url);
   return {
-    service, host, browser, page,
+    service: deskService, host, browser, page,
     async close() {
       await browser.close();
       await host.close();
-      await service.close();
+      await deskService.close();
     },
   };
 }

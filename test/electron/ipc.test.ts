@@ -4,7 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { DeskMethod, Result } from '../../contract/desk-api.ts';
-import { CHOOSE_FILES_CHANNEL, INVOKE_CHANNEL } from '../../electron/channels.ts';
+import { CHOOSE_FILES_CHANNEL, INVOKE_CHANNEL, SAVE_FILE_CHANNEL } from '../../electron/channels.ts';
 import { handleInvoke, registerDeskIpc, type DeskIpcOptions, type InvokeEvent } from '../../electron/ipc.ts';
 import { APP_INDEX_URL } from '../../electron/security.ts';
 
@@ -39,9 +39,9 @@ function setup() {
 }
 
 describe('desk:invoke', () => {
-  it('registers exactly the two renderer channels, and removes them', () => {
+  it('registers exactly the three renderer channels, and removes them', () => {
     const { handlers, unregister } = setup();
-    expect([...handlers.keys()].sort()).toEqual([CHOOSE_FILES_CHANNEL, INVOKE_CHANNEL].sort());
+    expect([...handlers.keys()].sort()).toEqual([CHOOSE_FILES_CHANNEL, INVOKE_CHANNEL, SAVE_FILE_CHANNEL].sort());
     unregister();
     expect(handlers.size).toBe(0);
   });

@@ -94,6 +94,11 @@ vi.mock('electron', async () => {
         webRequest: { onBeforeRequest: record('onBeforeRequest'), onHeadersReceived: record('onHeadersReceived') },
       },
     },
+    safeStorage: {
+      isEncryptionAvailable: () => false,
+      encryptString: () => Buffer.alloc(0),
+      decryptString: () => '',
+    },
     utilityProcess: {
       fork: (modulePath: string, args: string[]) => {
         const child = Object.assign(new Emitter(), {
@@ -166,7 +171,7 @@ describe('after ready', () => {
   });
 
   it('registers the two IPC channels and installs the menu', () => {
-    expect([...mock.state.ipcHandlers.keys()].sort()).toEqual(['desk:choose-files', 'desk:invoke']);
+    expect([...mock.state.ipcHandlers.keys()].sort()).toEqual(['desk:choose-files', 'desk:invoke', 'desk:save-file']);
     expect(mock.state.menus).toHaveLength(1);
   });
 
