@@ -1,10 +1,12 @@
 /**
  * The app frame: the main navigation, the screen, the hidden file input every "open" path ends
- * in, window-wide drag and drop, and the keyboard shortcuts (Ctrl/Cmd+O open, Ctrl/Cmd+1/2/3
+ * in, window-wide drag and drop, and the keyboard shortcuts (Ctrl/Cmd+O open, Ctrl/Cmd+1/2/3/4
  * switch screens).
  */
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import type { DroppedFile } from '../contract/desk-api.ts';
+import { ChangeSetsScreen } from './screens/ChangeSetsScreen.tsx';
+import { ExportDialog } from './screens/ExportDialog.tsx';
 import { MappingDialog } from './screens/MappingDialog.tsx';
 import { ExperimentScreen } from './screens/ExperimentScreen.tsx';
 import { ExperimentsScreen } from './screens/ExperimentsScreen.tsx';
@@ -14,6 +16,8 @@ import { loadExperimentsAtStart } from './store/actions/experiments.ts';
 import { connectHostEvents, openFiles, registerPagePicker } from './store/actions/host-events.ts';
 import { importDroppedFiles } from './store/actions/import.ts';
 import { navigate } from './store/actions/navigation.ts';
+import { openReportExport } from './store/actions/report.ts';
+import { loadOutbox } from './store/actions/outbox.ts';
 import { loadSettings } from './store/actions/settings.ts';
 import { deskApi } from './store/host-api.ts';
 import type { Screen } from './store/slices/navigation.ts';
@@ -23,6 +27,7 @@ const NAV: ReadonlyArray<{ readonly screen: Screen; readonly label: string; read
   { screen: 'import', label: 'Import', key: '1' },
   { screen: 'experiments', label: 'Experiments', key: '2' },
   { screen: 'settings', label: 'Settings', key: '3' },
+  { screen: 'changesets', label: 'ChangeSets', key: '4' },
 ];
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -34,7 +39,9 @@ function hasFiles(event: DragEvent): boolean {
 
 export function App() {
   const screen = useDeskStore((s) => s.navigation.screen);
-  const dialogOpen = useDeskStore((s) => s.importer.mapping !== null);
+  const mappingOpen = useDeskStore((s) => s.importer.mapping !== null);
+  const exportOpen = useDeskStore((s) => s.reportExport.open);
+  const dialogOpen = mappingOpen || exportOpen;
   const inputRef = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
 
@@ -43,6 +50,7 @@ export function App() {
     const off = connectHostEvents();
     void loadSettings();
     void loadExperimentsAtStart();
+    void loadOutbox();
     return () => {
       off();
       registerPagePicker(null);
@@ -52,8 +60,13 @@ export function App() {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
-      if (useDeskStore.getState().importer.mapping) return; // the dialog is modal
+      if (useDeskStore.getState().importer.mapping || useDeskStore.getState().reportExport.open) return; // dialogs are modal
       const key = event.key.toLowerCase();
+      if (key === 'e') {
+        event.preventDefault();
+        openReportExport();
+        return;
+      }
       if (key === 'o') {
         event.preventDefault();
         void openFiles();
@@ -144,6 +157,7 @@ export function App() {
           {screen === 'experiments' && <ExperimentsScreen />}
           {screen === 'experiment' && <ExperimentScreen />}
           {screen === 'settings' && <SettingsScreen />}
+          {screen === 'changesets' && <ChangeSetsScreen />}
           <input
             ref={inputRef}
             type="file"
@@ -155,7 +169,8 @@ export function App() {
           />
         </main>
       </div>
-      {dialogOpen && <MappingDialog />}
+      {mappingOpen && <MappingDialog />}
+      {exportOpen && <ExportDialog />}
     </>
   );
 }

@@ -94,3 +94,18 @@ describe('the web host client', () => {
     expect(source.closed).toBe(true);
   });
 });
+
+describe('saveFile in a browser', () => {
+  it('downloads the bytes under the suggested name and media type', async () => {
+    const downloads: { name: string; bytes: Uint8Array; mediaType: string }[] = [];
+    const desk = createWebDesk({ download: (name, bytes, mediaType) => downloads.push({ name, bytes, mediaType }) });
+    const bytes = new Uint8Array([37, 80, 68, 70]);
+    expect(await desk.saveFile('r.pdf', bytes, 'application/pdf')).toEqual({ ok: true, value: { saved: true, path: null } });
+    expect(downloads).toEqual([{ name: 'r.pdf', bytes, mediaType: 'application/pdf' }]);
+  });
+
+  it('a download that cannot start is an internal error, not a throw', async () => {
+    const desk = createWebDesk({ download: () => { throw new Error('no document'); } });
+    expect(await desk.saveFile('r.html', new Uint8Array())).toEqual({ ok: false, error: { code: 'internal', message: 'The download could not start: no document' } });
+  });
+});

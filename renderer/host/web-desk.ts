@@ -14,7 +14,7 @@
  * "Not authorised…"; an error `Result` in a non-2xx body is passed through as it is).
  */
 import type {
-  DeskApi, DeskError, DeskEventName, DeskEvents, DeskMethod, DeskRequest, DeskResponse, DroppedFile, FileRef, Result,
+  DeskApi, DeskError, DeskEventName, DeskEvents, DeskMethod, DeskRequest, DeskResponse, DroppedFile, FileRef, Result, SavedFile,
 } from '../../contract/desk-api.ts';
 import { decodeWire, encodeWire } from './wire.ts';
 
@@ -26,6 +26,9 @@ const METHOD_SET = {
   importFiles: true, cancelImport: true, previewFile: true, listRejects: true, loadSampleData: true,
   listExperiments: true, analyzeExperiment: true, previewRows: true, listFiles: true,
   getSettings: true, setSettings: true,
+  listChangeSets: true, getChangeSet: true, proposeDecision: true, submitDecision: true, listOutbox: true, retryOutbox: true,
+  discardOutboxItem: true, linkExperiment: true, approveChangeSet: true, rejectChangeSet: true, getApiSettings: true, setApiSettings: true,
+  exportReport: true,
 } as const satisfies Record<DeskMethod, true>;
 export const WEB_DESK_METHODS = Object.keys(METHOD_SET) as DeskMethod[];
 
@@ -38,6 +41,26 @@ export interface WebDeskOptions {
   readonly fetch?: typeof fetch;
   /** Injected for tests; defaults to the global `EventSource`. */
   readonly EventSource?: new (url: string) => EventSource;
+  /** Injected for tests; defaults to a Blob download through a temporary `<a download>`. */
+  readonly download?: (name: string, bytes: Uint8Array, mediaType: string) => void;
+}
+
+/**
+ * Saves bytes in a browser: a Blob URL clicked through a temporary `<a download>`, revoked once
+ * the download has started. The browser decides where the file goes (its download folder or
+ * its own save dialog).
+ */
+export function downloadInPage(name: string, bytes: Uint8Array, mediaType: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: mediaType }));
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = name;
+  anchor.rel = 'noopener';
+  anchor.style.display = 'none';
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 function fail(code: DeskError['code'], message: string): { ok: false; error: DeskError } {
@@ -158,11 +181,21 @@ export function createWebDesk(options: WebDeskOptions = {}): DeskApi {
     WEB_DESK_METHODS.map((method) => [method, (request: DeskRequest<typeof method>) => call(method, request)]),
   ) as { [M in DeskMethod]: DeskApi[M] };
 
+  const saveFile = async (name: string, bytes: Uint8Array, mediaType = 'application/octet-stream'): Promise<Result<SavedFile>> => {
+    try {
+      (options.download ?? downloadInPage)(name, bytes, mediaType);
+      return { ok: true, value: { saved: true, path: null } };
+    } catch (error) {
+      return fail('internal', `The download could not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
   return {
     ...methods,
     on,
     host: 'web',
     toFileRef,
     chooseFiles: async () => ({ ok: true, value: null }),
+    saveFile,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Experiment (SPEC §7): the verdict in one sentence, warnings, filters (exposure dates, segment,
  * α, CUPED), the metric table, charts (CI forest plot, cumulative uplift, retention), the power
- * panel and the SRM check. Every control re-analyses with `overrides`.
+ * panel and the SRM check, then the Decision section (DecisionSection.tsx). Every control
+ * re-analyses with `overrides`.
  */
 import { useMemo, useState, type ChangeEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -15,7 +16,9 @@ import { MetricTable } from '../components/MetricTable.tsx';
 import { ScreenHeading } from '../components/ScreenHeading.tsx';
 import { dataValue, formatCount, formatDate, formatDays, formatNumber, formatPValue, formatPercent } from '../format/numbers.ts';
 import { analyzeOpenExperiment, setOverrides } from '../store/actions/experiment.ts';
+import { openReportExport } from '../store/actions/report.ts';
 import { useDeskStore } from '../store/store.ts';
+import { DecisionSection } from './DecisionSection.tsx';
 
 export function ExperimentScreen() {
   const experimentId = useDeskStore((s) => s.experiment.experimentId);
@@ -34,6 +37,7 @@ export function ExperimentScreen() {
             {report.source === 'events' ? 'event log' : 'unit table'} · control <span className="mono">{report.control}</span>
           </span>
         )}
+        {report && <ExportButton />}
       </div>
       {error && (
         <div className="banner alert" role="alert">
@@ -54,9 +58,21 @@ export function ExperimentScreen() {
             <MetricTable report={report} />
             <Charts report={report} alpha={alpha} />
           </div>
+          <DecisionSection />
         </>
       )}
     </section>
+  );
+}
+
+/** Opens the export dialog; says where the last report went. */
+function ExportButton() {
+  const saved = useDeskStore((s) => (s.reportExport.status === 'done' ? s.reportExport.saved : null));
+  return (
+    <span className="export-cell">
+      {saved && <span className="export-status" role="status">saved {saved.path ?? saved.fileName}</span>}
+      <button type="button" onClick={openReportExport} aria-haspopup="dialog" aria-keyshortcuts="Control+E Meta+E">Export report</button>
+    </span>
   );
 }
 

@@ -1,12 +1,13 @@
 /**
  * Settings (SPEC §7): the analysis defaults (α, power, MDE, minimum sample, minimum runtime,
  * CUPED pre-period) and the exposure/conversion event names, one per line. The host validates;
- * its message is shown as it is.
+ * its message is shown as it is. Below them, the ChangeSet API (ApiSettingsSection.tsx).
  */
 import { useState, type FormEvent } from 'react';
 import type { DeskSettings, SetSettingsRequest } from '../../contract/desk-api.ts';
 import { ScreenHeading } from '../components/ScreenHeading.tsx';
 import { editSettings, saveSettings } from '../store/actions/settings.ts';
+import { ApiSettingsSection } from './ApiSettingsSection.tsx';
 import { useDeskStore } from '../store/store.ts';
 
 interface Draft {
@@ -57,6 +58,7 @@ export function SettingsScreen() {
       </div>
       {loadError && <div className="banner alert" role="alert"><span className="code">{loadError.code}</span><p>{loadError.message}</p><span /></div>}
       {values ? <SettingsForm key={JSON.stringify(values)} values={values} /> : !loadError && <p className="loading-state">Loading settings…</p>}
+      <ApiSettingsSection />
     </section>
   );
 }

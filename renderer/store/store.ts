@@ -8,7 +8,12 @@ import { createExperimentSlice } from './slices/experiment.ts';
 import { createExperimentsSlice } from './slices/experiments.ts';
 import { createImportSlice } from './slices/import.ts';
 import { createNavigationSlice } from './slices/navigation.ts';
+import { createReportSlice } from './slices/report.ts';
 import { createSettingsSlice } from './slices/settings.ts';
+import { createApiSettingsSlice } from './slices/api-settings.ts';
+import { createChangeSetsSlice } from './slices/changesets.ts';
+import { createDecisionSlice } from './slices/decision.ts';
+import { createOutboxSlice } from './slices/outbox.ts';
 
 export const useDeskStore = create<DeskState>()((...a) => ({
   ...createNavigationSlice(...a),
@@ -16,6 +21,11 @@ export const useDeskStore = create<DeskState>()((...a) => ({
   ...createExperimentsSlice(...a),
   ...createExperimentSlice(...a),
   ...createSettingsSlice(...a),
+  ...createReportSlice(...a),
+  ...createChangeSetsSlice(...a),
+  ...createOutboxSlice(...a),
+  ...createDecisionSlice(...a),
+  ...createApiSettingsSlice(...a),
 }));
 
 const initialState: DeskState = useDeskStore.getState();

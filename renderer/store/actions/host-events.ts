@@ -1,13 +1,15 @@
 /**
  * What the host pushes: import progress, files opened from its own UI (File → Open…, Recent),
- * and menu commands. `openFiles` is the one way to pick files: the host's dialog where there is
- * one (Electron), the page's hidden `<input type=file>` otherwise.
+ * menu commands, and the ChangeSet outbox's changes. `openFiles` is the one way to pick files:
+ * the host's dialog where there is one (Electron), the page's hidden `<input type=file>` otherwise.
  */
 import type { MenuCommand } from '../../../contract/desk-api.ts';
 import { deskApi } from '../host-api.ts';
 import { patch } from '../store.ts';
 import { importFileRefs, handleImportProgress, loadSampleData } from './import.ts';
 import { navigate } from './navigation.ts';
+import { handleOutboxChanged } from './outbox.ts';
+import { openReportExport } from './report.ts';
 
 let pickInPage: (() => void) | null = null;
 
@@ -53,7 +55,7 @@ export function runMenuCommand(command: MenuCommand): void {
     case 'experiments': navigate('experiments'); break;
     case 'settings': navigate('settings'); break;
     case 'load-sample': void loadSampleData(); break;
-    case 'export': break; // decision reports are not part of the renderer yet
+    case 'export': openReportExport(); break;
   }
 }
 
@@ -64,6 +66,7 @@ export function connectHostEvents(): () => void {
     api.on('import-progress', handleImportProgress),
     api.on('files-opened', ({ files }) => void importFileRefs(files)),
     api.on('menu-command', ({ command }) => runMenuCommand(command)),
+    api.on('outbox-changed', ({ items }) => handleOutboxChanged(items)),
   ];
   return () => offs.forEach((off) => off());
 }

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { DeskState } from '../state.ts';
 
-export type Screen = 'import' | 'experiments' | 'experiment' | 'settings';
+export type Screen = 'import' | 'experiments' | 'experiment' | 'changesets' | 'settings';
 
 /** Which screen is shown. */
 export interface NavigationState {

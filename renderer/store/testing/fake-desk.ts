@@ -27,7 +27,7 @@ export function summary(overrides: Partial<ImportSummary> = {}): ImportSummary {
 
 export interface FakeDesk extends DeskApi {
   /** Requests per method, in call order. */
-  readonly calls: { [M in DeskMethod]?: DeskRequest<M>[] } & { toFileRef?: string[] };
+  readonly calls: { [M in DeskMethod]?: DeskRequest<M>[] } & { toFileRef?: string[]; saveFile?: { name: string; bytes: Uint8Array; mediaType?: string }[] };
   handle<M extends DeskMethod>(method: M, handler: Handler<M>): void;
   emit<E extends DeskEventName>(event: E, payload: DeskEvents[E]): void;
   listenerCount(): number;
@@ -51,6 +51,22 @@ export function createFakeDesk(): FakeDesk {
     listFiles: () => ok([]),
     getSettings: () => ok(SETTINGS),
     setSettings: (r) => ok({ ...SETTINGS, ...r }),
+    listChangeSets: () => ok({ items: [], nextCursor: null, source: 'api', fetchedAt: '2026-03-24T10:00:00.000Z', offlineReason: null }),
+    getChangeSet: (r) => err('not_found', `no ChangeSet ${r.id}`),
+    proposeDecision: (r) => err('not_found', `no experiment ${r.experimentId}`),
+    submitDecision: () => err('api_unavailable'),
+    listOutbox: () => ok([]),
+    retryOutbox: () => ok([]),
+    discardOutboxItem: (r) => err('not_found', `no outbox item ${r.id}`),
+    linkExperiment: (r) => ok({ experimentId: r.experimentId, changesetId: r.changesetId, source: r.changesetId ? 'manual' : null }),
+    approveChangeSet: (r) => err('not_found', `no ChangeSet ${r.id}`),
+    rejectChangeSet: (r) => err('not_found', `no ChangeSet ${r.id}`),
+    getApiSettings: () => ok({ baseUrl: null, hasToken: false, canStoreToken: false }),
+    setApiSettings: (r) => ok({ baseUrl: r.baseUrl ?? null, hasToken: typeof r.token === 'string', canStoreToken: true }),
+    exportReport: (r) => ok({
+      bytes: new TextEncoder().encode('<!doctype html>'), fileName: `${r.experimentId}-decision-report-2026-03-24.${r.format === 'audit-csv' ? 'audit.csv' : r.format}`,
+      mediaType: 'text/html;charset=utf-8',
+    }),
   };
   const record = (method: string, request: unknown) => {
     (calls[method] ??= []).push(request);
@@ -80,6 +96,10 @@ export function createFakeDesk(): FakeDesk {
     },
     async chooseFiles() {
       return ok(null);
+    },
+    async saveFile(name: string, bytes: Uint8Array, mediaType?: string) {
+      record('saveFile', { name, bytes, mediaType });
+      return ok({ saved: true, path: null });
     },
     handle<M extends DeskMethod>(method: M, handler: Handler<M>) {
       (handlers as Record<DeskMethod, unknown>)[method] = handler;
