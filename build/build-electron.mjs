@@ -13,7 +13,6 @@
 // dependencies, and @duckdb's native binding cannot be bundled anyway.
 //
 // Usage: node build/build-electron.mjs [--watch]
-/* global process, console */
 import { build, context } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

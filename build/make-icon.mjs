@@ -4,7 +4,6 @@
 //
 // A two-colour palette PNG keeps the file at a few hundred bytes; electron-builder converts it
 // to .icns (macOS) and .ico (Windows) when packaging.
-/* global Buffer, console */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

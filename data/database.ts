@@ -4,6 +4,8 @@
  * Every value that reaches SQL goes through a parameter; only identifiers that the importer has
  * validated against a file's header are spliced into SQL, always through `quoteIdentifier`.
  */
+import { totalmem, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { migrate } from './migrations.ts';
 
@@ -35,14 +37,59 @@ export interface Database {
 }
 
 /**
- * Opens (creating if needed) a database file, or an in-memory database for `:memory:`, sets the
- * session time zone to UTC (zone-less timestamps are read as UTC, SPEC §2.1) and applies pending
- * schema migrations.
+ * DuckDB resource settings. DuckDB keeps its own buffer pool within `memoryLimit` and spills
+ * larger-than-memory work (sorts, joins, staged temp tables of big imports) to `tempDirectory`;
+ * left alone it would take 80 % of RAM and spill into `.tmp` of the working directory.
+ */
+export interface DatabaseOptions {
+  /** DuckDB `memory_limit`, e.g. `'1GB'` (default {@link defaultMemoryLimit}). */
+  readonly memoryLimit?: string;
+  /** Where DuckDB spills (default: `<database>.tmp` next to a database file, else the OS temp dir). */
+  readonly tempDirectory?: string;
+  /** Worker threads (default: DuckDB's, one per core). */
+  readonly threads?: number;
+}
+
+/** Default share of physical memory DuckDB may use for its buffers. */
+export const DEFAULT_MEMORY_FRACTION = 0.25;
+/** Floor and ceiling of the default memory limit, MiB. */
+const MIN_DEFAULT_MEMORY_MIB = 512;
+const MAX_DEFAULT_MEMORY_MIB = 4096;
+
+/**
+ * The default `memory_limit`: `EXPERIMENT_DESK_MEMORY_LIMIT` when set (any DuckDB size such as
+ * `1GB`), else a quarter of physical memory clamped to [512 MiB, 4 GiB] — an app beside others
+ * on a laptop, not a database server. Work beyond it spills to the temp directory.
+ */
+export function defaultMemoryLimit(): string {
+  const fromEnv = process.env.EXPERIMENT_DESK_MEMORY_LIMIT?.trim();
+  if (fromEnv) return fromEnv;
+  const mib = Math.floor((totalmem() / 1048576) * DEFAULT_MEMORY_FRACTION);
+  return `${Math.min(MAX_DEFAULT_MEMORY_MIB, Math.max(MIN_DEFAULT_MEMORY_MIB, mib))}MiB`;
+}
+
+/** The default spill folder: `EXPERIMENT_DESK_TEMP_DIR`, else next to the database file, else the OS temp dir. */
+export function defaultTempDirectory(path: string): string {
+  const fromEnv = process.env.EXPERIMENT_DESK_TEMP_DIR?.trim();
+  if (fromEnv) return fromEnv;
+  if (path === ':memory:' || path === '') return join(tmpdir(), `experiment-desk-duckdb-${process.pid}`);
+  return join(dirname(path), `${basename(path)}.tmp`);
+}
+
+/**
+ * Opens (creating if needed) a database file, or an in-memory database for `:memory:`, with the
+ * resource settings of `options`, sets the session time zone to UTC (zone-less timestamps are
+ * read as UTC, SPEC §2.1) and applies pending schema migrations.
  *
  * @throws Error when the file cannot be opened (not a DuckDB file, locked, no permission).
  */
-export async function openDatabase(path = ':memory:'): Promise<Database> {
-  const instance = await DuckDBInstance.create(path);
+export async function openDatabase(path = ':memory:', options: DatabaseOptions = {}): Promise<Database> {
+  const config: Record<string, string> = {
+    memory_limit: options.memoryLimit ?? defaultMemoryLimit(),
+    temp_directory: options.tempDirectory ?? defaultTempDirectory(path),
+  };
+  if (options.threads !== undefined) config.threads = String(options.threads);
+  const instance = await DuckDBInstance.create(path, config);
   const connection = await instance.connect();
   const db = wrapConnection(path, connection, () => instance.closeSync());
   await db.run(`SET TimeZone = 'UTC'`);

@@ -6,18 +6,26 @@
 import { listValue } from '@duckdb/node-api';
 import type { Database } from '../database.ts';
 
-/** Recomputes all assignments; run inside the import transaction. */
-export async function rebuildAssignments(db: Database, exposureEvents: readonly string[]): Promise<void> {
+/**
+ * Recomputes all assignments; run inside the import transaction. With `staged`, the exposures of
+ * file `staged.fileId` are read from the temp table `stage_exposures` (experiment_id, user_id,
+ * variant_id, ts, user_segment) instead of `events`: DuckDB scans rows appended inside the
+ * transaction without parallelism, and the filter on `file_id` skips them cheaply.
+ */
+export async function rebuildAssignments(db: Database, exposureEvents: readonly string[], staged?: { fileId: number }): Promise<void> {
   await db.run('DELETE FROM assignments');
+  const exposures = `
+    SELECT experiment_id, user_id, variant_id, ts, user_segment FROM events
+    WHERE ${staged ? 'file_id <> $file AND ' : ''}list_contains($exposure, event_name) AND experiment_id IS NOT NULL AND variant_id IS NOT NULL
+    ${staged ? 'UNION ALL SELECT experiment_id, user_id, variant_id, ts, user_segment FROM stage_exposures' : ''}`;
   await db.run(`
     INSERT INTO assignments
     SELECT experiment_id, user_id,
            CASE WHEN count(DISTINCT variant_id) = 1 THEN min(variant_id) END,
            count(DISTINCT variant_id), min(ts), 'events', NULL, NULL,
            arg_min(user_segment, ts)
-    FROM events
-    WHERE list_contains($exposure, event_name) AND experiment_id IS NOT NULL AND variant_id IS NOT NULL
-    GROUP BY experiment_id, user_id`, { exposure: listValue([...exposureEvents]) });
+    FROM (${exposures})
+    GROUP BY experiment_id, user_id`, { exposure: listValue([...exposureEvents]), ...(staged && { file: staged.fileId }) });
   // Unit tables: the earliest row by timestamp, else by file order, gives variant and values.
   await db.run(`
     INSERT INTO assignments

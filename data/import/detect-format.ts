@@ -14,6 +14,8 @@ export interface SniffResult {
   readonly delimiter: string;
   /** Column names of the first record (CSV) — DuckDB's parse is authoritative later. */
   readonly header: readonly string[];
+  /** Average bytes per line of the sampled start (text formats; for progress estimates), if known. */
+  readonly bytesPerLine?: number;
 }
 
 /** Thrown for input the importer cannot read; its message is one line for the user. */
@@ -66,13 +68,16 @@ export async function sniffFile(path: string): Promise<SniffResult> {
     return { ...kind, delimiter: ',', header: [] };
   }
   const text = kind.gzip ? gunzipPrefix(path, head) : head.toString('utf8');
-  if (kind.format === 'ndjson') return { ...kind, delimiter: ',', header: [] };
+  const newlines = text.split('\n').length - 1;
+  // Of the file's bytes: compressed bytes per line for gzip.
+  const bytesPerLine = newlines > 0 ? head.length / newlines / (kind.gzip ? text.length / head.length : 1) : undefined;
+  if (kind.format === 'ndjson') return { ...kind, delimiter: ',', header: [], ...(bytesPerLine && { bytesPerLine }) };
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).slice(0, 50);
   if (kind.gzip || text.length < head.length * 2) lines.pop(); // the last line may be cut
   const nonEmpty = lines.filter((line) => line.trim() !== '');
   if (nonEmpty.length === 0) throw new ImportInputError(`${path}: file has no header line`);
   const delimiter = sniffDelimiter(nonEmpty, path.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv'));
-  return { ...kind, delimiter, header: splitRecord(nonEmpty[0]!, delimiter) };
+  return { ...kind, delimiter, header: splitRecord(nonEmpty[0]!, delimiter), ...(bytesPerLine && { bytesPerLine }) };
 }
 
 function gunzipPrefix(path: string, head: Buffer): string {

@@ -10,9 +10,11 @@ import { basename, resolve } from 'node:path';
 import { toNumber, type Database } from '../database.ts';
 import { DEFAULT_CONVERSION_EVENTS, DEFAULT_EXPOSURE_EVENTS } from '../../contract/settings.ts';
 import { rebuildAssignments } from './assignments.ts';
+import { insertStagedLines, plainCsvHeader, prepareStagedLines, stageLines, type PreparedLines, type StagedLines } from './csv-lines.ts';
 import { ImportInputError, sniffFile } from './detect-format.ts';
 import { columnMappingSchema, headerSignature, resolveMapping, type ColumnMapping, type MappingOptions } from './mapping.ts';
-import { stageFile } from './stage.ts';
+import { scanFile } from './scan-file.ts';
+import { dropStageTables, stageFile } from './stage.ts';
 import type { ImportPhase, ImportProgress, ImportSummary } from '../../contract/import.ts';
 
 export type { ImportPhase, ImportProgress, ImportSummary };
@@ -32,6 +34,11 @@ export interface ImportOptions {
    * its base name also names a unit table's experiment.
    */
   readonly sourceName?: string;
+  /**
+   * Whether a plain CSV event log (no quote character anywhere) may take the line-based fast path
+   * (`csv-lines.ts`); default true. Both paths give the same result: tests compare them.
+   */
+  readonly linePath?: boolean;
 }
 
 /** Thrown when an import was cancelled through its AbortSignal. */
@@ -93,12 +100,16 @@ export async function importFile(db: Database, path: string, options: ImportOpti
     if (!options.onProgress) return () => undefined;
     const timer = setInterval(() => {
       const p = db.progress();
-      if (p.percentage >= 0) report(phase, Math.min(bytes, Math.round((bytes * p.percentage) / 100)), p.rowsProcessed);
-    }, 200);
+      if (p.percentage < 0) return;
+      const bytesDone = Math.min(bytes, Math.round((bytes * p.percentage) / 100));
+      // Scans inside a streaming statement report no rows yet: estimate them from the bytes read.
+      const rows = p.rowsProcessed > 0 || !sniff.bytesPerLine ? p.rowsProcessed : Math.round(bytesDone / sniff.bytesPerLine);
+      report(phase, bytesDone, rows);
+    }, 100);
     return () => clearInterval(timer);
   };
   const sniff = await sniffFile(absolute);
-  const sha256 = await hashFile(absolute, (done) => report('hashing', done));
+  const { sha256, plainLines, plainFields } = await scanFile(absolute, sniff.delimiter, (done) => report('hashing', done));
   throwIfAborted(options.signal);
 
   const previous = await db.query<{ file_id: number }>('SELECT file_id FROM files WHERE sha256 = $sha ORDER BY file_id LIMIT 1', { sha: sha256 });
@@ -112,25 +123,70 @@ export async function importFile(db: Database, path: string, options: ImportOpti
 
   const onAbort = (): void => db.interrupt();
   options.signal?.addEventListener('abort', onAbort);
+  const resolveHeader = async (header: readonly string[]): Promise<{ signature: string; mapping: ColumnMapping }> => {
+    const signature = headerSignature(header);
+    return { signature, mapping: resolveMapping(header, options.mapping ?? {}, await savedMapping(db, signature)) };
+  };
+  let staged: StagedLines | undefined;
   try {
+    // Staging fills temp tables only, so it runs before the transaction: DuckDB scans a table
+    // created inside a transaction from the transaction's local storage, without parallelism.
+    report('reading', 0);
+    // Staging numbers rows by their order of insertion (the fast path's insert turns it off).
+    await db.run('SET preserve_insertion_order = true');
+    const stopPolling = pollProgress('reading');
+    // DuckDB's spill folder also holds the fast path's staged lines.
+    const stageDirectory = String((await db.query<{ dir: string }>(`SELECT current_setting('temp_directory') AS dir`))[0]!.dir);
+    let plan: (
+      { kind: 'lines'; prepared: PreparedLines } | { kind: 'staged'; header: readonly string[]; parsed: number; exactLines: boolean }
+    ) & { signature: string; mapping: ColumnMapping };
+    try {
+      // Fast path: a plain CSV event log goes from its lines straight into `events`.
+      const plainHeader = options.linePath !== false && sniff.format === 'csv' && !sniff.gzip && plainLines
+        ? await plainCsvHeader(db, absolute, sniff.delimiter, sniff.header) : null;
+      const planned = plainHeader ? await resolveHeader(plainHeader) : null;
+      if (plainHeader && planned && planned.mapping.shape === 'event_log' && planned.mapping.preset === 'canonical') {
+        staged = await stageLines(db, absolute, stageDirectory);
+        report('reading', bytes, staged.lines);
+        throwIfAborted(options.signal);
+        const prepared = await prepareStagedLines(db, sniff.delimiter, planned.mapping, plainHeader, names, !plainFields);
+        plan = { kind: 'lines', prepared, ...planned };
+      } else {
+        const staged = await stageFile(db, absolute, sniff);
+        throwIfAborted(options.signal);
+        const resolved = await resolveHeader(staged.header);
+        const mapping = resolved.mapping.shape === 'unit_table' ? await inferMetricColumns(db, resolved.mapping) : resolved.mapping;
+        plan = {
+          kind: 'staged', header: staged.header, parsed: staged.parsedRows + staged.parseRejects, exactLines: staged.exactLines,
+          signature: resolved.signature, mapping,
+        };
+      }
+    } finally {
+      stopPolling();
+    }
+    throwIfAborted(options.signal);
+    const { signature, mapping } = plan;
+
     return await db.transaction(async () => {
-      report('reading', 0);
-      const stopPolling = pollProgress('reading');
-      const staged = await stageFile(db, absolute, sniff).finally(stopPolling);
-      throwIfAborted(options.signal);
-      const signature = headerSignature(staged.header);
-      const saved = await savedMapping(db, signature);
-      let mapping = resolveMapping(staged.header, options.mapping ?? {}, saved);
-      if (mapping.shape === 'unit_table') mapping = await inferMetricColumns(db, mapping);
       const fileId = toNumber((await db.query<{ id: bigint }>(`SELECT nextval('file_id_seq') AS id`))[0]!.id)!;
-      report('validating', bytes, staged.parsedRows + staged.parseRejects);
-      const counts = mapping.shape === 'event_log'
-        ? await validateEventLog(db, fileId, mapping, staged.header, names)
-        : await validateUnitTable(db, fileId, mapping, experimentIdFromPath(recordedPath));
+      let counts: { accepted: number; rejected: number; zonelessTimestamps: number };
+      let rowsRead: number;
+      if (plan.kind === 'lines') {
+        report('validating', bytes, plan.prepared.rowsRead);
+        const stopInsertPolling = pollProgress('validating');
+        await insertStagedLines(db, fileId, plan.prepared).finally(stopInsertPolling);
+        counts = plan.prepared;
+        rowsRead = plan.prepared.rowsRead;
+      } else {
+        report('validating', bytes, plan.parsed);
+        counts = mapping.shape === 'event_log'
+          ? await validateEventLog(db, fileId, mapping, plan.header, names)
+          : await validateUnitTable(db, fileId, mapping, experimentIdFromPath(recordedPath));
+        rowsRead = plan.parsed;
+      }
       throwIfAborted(options.signal);
-      report('indexing', bytes, staged.parsedRows + staged.parseRejects);
-      await rebuildAssignments(db, names.exposure);
-      const rowsRead = staged.parsedRows + staged.parseRejects;
+      report('indexing', bytes, rowsRead);
+      await rebuildAssignments(db, names.exposure, plan.kind === 'lines' ? { fileId } : undefined);
       if (counts.accepted + counts.rejected !== rowsRead) {
         throw new Error(`import accounting failed for ${shownPath}: ${counts.accepted} accepted + ${counts.rejected} rejected ≠ ${rowsRead} read`);
       }
@@ -151,12 +207,11 @@ export async function importFile(db: Database, path: string, options: ImportOpti
       const reasons = await db.query<{ reason: string; n: bigint }>(
         'SELECT reason, count(*) AS n FROM rejects WHERE file_id = $id GROUP BY reason ORDER BY reason', { id: fileId },
       );
-      await db.run('DROP TABLE IF EXISTS stage; DROP TABLE IF EXISTS stage_parse_rejects; DROP TABLE IF EXISTS stage_records;');
       report('done', bytes, rowsRead);
       return {
         fileId, path: shownPath, sha256, bytes, format: sniff.format, shape: mapping.shape, rowsRead, rowsAccepted: counts.accepted,
         rowsRejected: counts.rejected, rejectsByReason: Object.fromEntries(reasons.map((r) => [r.reason, toNumber(r.n)!])),
-        zonelessTimestamps: counts.zonelessTimestamps, duplicateOf: null, exactLineNumbers: staged.exactLines, mapping,
+        zonelessTimestamps: counts.zonelessTimestamps, duplicateOf: null, exactLineNumbers: plan.kind === 'lines' || plan.exactLines, mapping,
         seconds: (performance.now() - started) / 1000,
       };
     });
@@ -165,6 +220,9 @@ export async function importFile(db: Database, path: string, options: ImportOpti
     throw error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    await staged?.discard();
+    await dropStageTables(db).catch(() => undefined); // temp tables: gone with the connection anyway
+    await db.run('SET preserve_insertion_order = true').catch(() => undefined);
   }
 }
 

@@ -23,7 +23,7 @@ export interface StageResult {
  * @throws ImportInputError when DuckDB cannot read the file at all.
  */
 export async function stageFile(db: Database, path: string, sniff: SniffResult): Promise<StageResult> {
-  await db.run('DROP TABLE IF EXISTS stage; DROP TABLE IF EXISTS stage_parse_rejects; DROP TABLE IF EXISTS stage_records;');
+  await dropStageTables(db);
   try {
     if (sniff.format === 'csv') return await stageCsv(db, path, sniff.delimiter);
     if (sniff.format === 'ndjson') return await stageNdjson(db, path);
@@ -34,6 +34,13 @@ export async function stageFile(db: Database, path: string, sniff: SniffResult):
     if (/interrupt/i.test(message)) throw error;
     throw new ImportInputError(`${path}: cannot be read as ${sniff.format.toUpperCase()} (${message})`);
   }
+}
+
+/** Drops every temp table an import may have left (staging and the fast path's). */
+export async function dropStageTables(db: Database): Promise<void> {
+  const tables = ['stage', 'stage_parse_rejects', 'stage_records', 'stage_parsed', 'stage_lines', 'stage_json', 'stage_parquet',
+    'stage_csv_errors', 'stage_csv_scans', 'stage_checked', 'stage_dups', 'stage_pass', 'stage_skipped', 'stage_exposures', 'stage_flags'];
+  await db.run(tables.map((table) => `DROP TABLE IF EXISTS ${table};`).join(' '));
 }
 
 // Row ids of tables created inside a transaction start at a large offset, so ordinals are taken

@@ -1,0 +1,316 @@
+/**
+ * `npm run bench -- [--events 1000000,10000000] [--baseline pandas] [--out bench/results.json]
+ *                   [--file-gb 5] [--cache DIR] [--runs 1]`
+ *
+ * For each size, on one generated file (cached per size and seed): the app's import (wall time,
+ * rows/s) against DuckDB's bare load of the same file in a fresh process; the full analysis of
+ * every experiment (desk service: list, then each experiment's report, CUPED, SRM, retention
+ * D0–D30 and cumulative uplift) right after the import and again warm, and cold in a fresh process
+ * on the database file; the interactive loop (new filter, new α, CUPED off); peak RSS of every
+ * process (VmHWM); database size; with `--baseline pandas` the same analysis in pandas +
+ * statsmodels. `--file-gb G` adds an import-only run of a CSV of about G GB (the memory target).
+ * Every measurement runs in its own process. Prints a table and writes the figures as JSON.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CSV_BYTES_PER_ROW, parseCount } from './gen.ts';
+import type { AppRunResult } from './run-app.ts';
+import { DEFAULT_SCALE_OPTIONS } from '../data/simulate/duckdb-event-log.ts';
+import { defaultMemoryLimit } from '../data/database.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const TSX = ['--import', 'tsx'];
+
+/** Targets of issue 6 (reported, never asserted). */
+export const TARGETS = {
+  importVsBareLoad: 1.25,
+  endToEndSpeedupVsPandas: 5,
+  peakRssShareOfPandas: 0.25,
+  reanalysisSeconds: 0.5,
+  largeImportPeakRssBytes: 1.5e9,
+} as const;
+
+export interface BareLoad { seconds: number; rows: number; rejects: number; peakRssBytes: number }
+export interface PandasRun {
+  seconds: number; readSeconds: number; unitMetricsSeconds: number; statisticsSeconds: number; rows: number; units: number;
+  experiments: number; peakRssBytes: number;
+}
+
+export interface SizeResult {
+  events: number;
+  file: { path: string; bytes: number; generateSeconds: number | null };
+  bareLoad: BareLoad;
+  app: AppRunResult;
+  cold: AppRunResult;
+  figures: {
+    importSeconds: number;
+    importRowsPerSecond: number;
+    importVsBareLoad: number;
+    analysisAfterImportSeconds: number;
+    analysisColdSeconds: number;
+    analysisWarmSeconds: number;
+    endToEndSeconds: number;
+    reanalysisWarmMaxSeconds: number;
+    peakRssBytes: number;
+    databaseBytes: number;
+    pandasSeconds: number | null;
+    pandasPeakRssBytes: number | null;
+    speedupVsPandas: number | null;
+    peakRssShareOfPandas: number | null;
+  };
+  pandas: PandasRun | null;
+}
+
+export interface LargeImportResult {
+  events: number;
+  fileBytes: number;
+  memoryLimit: string;
+  bareLoad: BareLoad;
+  import: NonNullable<AppRunResult['import']>;
+  peakRssBytes: number;
+  importVsBareLoad: number;
+}
+
+export interface BenchResults {
+  takenAt: string;
+  command: string;
+  machine: { nproc: number; memoryBytes: number; cpu: string; node: string; loadBefore: number[]; loadAfter: number[] };
+  settings: { memoryLimit: string; seed: number };
+  targets: typeof TARGETS;
+  sizes: SizeResult[];
+  largeImport: LargeImportResult | null;
+}
+
+interface Child { stdout: string; stderr: string; code: number | null }
+
+function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<Child> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ stdout, stderr, code }));
+  });
+}
+
+async function runJson<T>(command: string, args: string[]): Promise<T> {
+  const result = await run(command, args);
+  const last = result.stdout.trim().split('\n').pop() ?? '';
+  if (result.code !== 0 || !last.startsWith('{')) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.code}): ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  }
+  return JSON.parse(last) as T;
+}
+
+function removeDatabase(path: string): void {
+  for (const p of [path, `${path}.wal`, `${path}.tmp`]) rmSync(p, { recursive: true, force: true });
+}
+
+function machine(): Omit<BenchResults['machine'], 'loadBefore' | 'loadAfter'> {
+  let cpu = cpus()[0]?.model ?? 'unknown';
+  try {
+    cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
+  } catch {
+    // not Linux: keep os.cpus()
+  }
+  return { nproc: cpus().length, memoryBytes: totalmem(), cpu, node: process.version };
+}
+
+/** The cached log of `events` rows (generated in a child process when missing). */
+async function logFile(cache: string, events: number, seed: number, log: (line: string) => void): Promise<SizeResult['file']> {
+  const path = join(cache, `events-${events}-seed${seed}.csv`);
+  let generateSeconds: number | null = null;
+  if (!existsSync(path)) {
+    log(`generating ${events.toLocaleString('en')} events → ${path}`);
+    const truth = await runJson<{ seconds: number }>(process.execPath, [...TSX, 'bench/gen.ts', '--events', String(events), '--seed', String(seed), '--out', path]);
+    generateSeconds = truth.seconds;
+  }
+  return { path, bytes: statSync(path).size, generateSeconds };
+}
+
+async function bareLoad(file: string, scratch: string): Promise<BareLoad> {
+  const db = join(scratch, 'bare.duckdb');
+  removeDatabase(db);
+  try {
+    return await runJson<BareLoad>(process.execPath, ['bench/bare-load.mjs', file, db]);
+  } finally {
+    removeDatabase(db);
+  }
+}
+
+async function appRun(db: string, importFile: string | null, analysis: boolean): Promise<AppRunResult> {
+  const args = [...TSX, 'bench/run-app.ts', '--db', db];
+  if (importFile) args.push('--import', importFile);
+  if (!analysis) args.push('--no-analysis');
+  return runJson<AppRunResult>(process.execPath, args);
+}
+
+/** Benchmarks one size. */
+export async function benchSize(
+  events: number, options: { cache: string; seed: number; pandas: boolean; runs: number; log: (line: string) => void },
+): Promise<SizeResult> {
+  const { log } = options;
+  const file = await logFile(options.cache, events, options.seed, log);
+  const scratch = join(options.cache, 'work');
+  mkdirSync(scratch, { recursive: true });
+  const db = join(scratch, `app-${events}.duckdb`);
+  // Best of `runs` for the import and the bare load (the machine may be shared).
+  let bare: BareLoad | null = null;
+  let app: AppRunResult | null = null;
+  for (let i = 0; i < options.runs; i++) {
+    log(`${events.toLocaleString('en')} events: DuckDB bare load (run ${i + 1})`);
+    const b = await bareLoad(file.path, scratch);
+    if (!bare || b.seconds < bare.seconds) bare = b;
+    log(`${events.toLocaleString('en')} events: app import + analysis (run ${i + 1})`);
+    removeDatabase(db);
+    const a = await appRun(db, file.path, true);
+    if (!app || a.import!.seconds < app.import!.seconds) app = a;
+  }
+  log(`${events.toLocaleString('en')} events: cold analysis in a fresh process`);
+  const cold = await appRun(db, null, true);
+  removeDatabase(db);
+  let pandas: PandasRun | null = null;
+  if (options.pandas) {
+    log(`${events.toLocaleString('en')} events: pandas + statsmodels baseline`);
+    pandas = await runJson<PandasRun>('/usr/bin/python3', ['bench/baseline_pandas.py', file.path]);
+  }
+  const imported = app!.import!;
+  const endToEnd = imported.seconds + app!.analysisFirst!.seconds;
+  const peak = app!.peakRssBytes;
+  return {
+    events, file, bareLoad: bare!, app: app!, cold, pandas,
+    figures: {
+      importSeconds: imported.seconds,
+      importRowsPerSecond: imported.rowsRead / imported.seconds,
+      importVsBareLoad: imported.seconds / bare!.seconds,
+      analysisAfterImportSeconds: app!.analysisFirst!.seconds,
+      analysisColdSeconds: cold.analysisFirst!.seconds,
+      analysisWarmSeconds: app!.analysisWarm!.seconds,
+      endToEndSeconds: endToEnd,
+      reanalysisWarmMaxSeconds: app!.reanalysis!.maxSeconds,
+      peakRssBytes: peak,
+      databaseBytes: app!.databaseBytes,
+      pandasSeconds: pandas?.seconds ?? null,
+      pandasPeakRssBytes: pandas?.peakRssBytes ?? null,
+      speedupVsPandas: pandas ? pandas.seconds / endToEnd : null,
+      peakRssShareOfPandas: pandas ? peak / pandas.peakRssBytes : null,
+    },
+  };
+}
+
+/** Import-only run on a file of about `gigabytes` GB (generated once, cached). */
+export async function benchLargeImport(
+  gigabytes: number, options: { cache: string; seed: number; log: (line: string) => void },
+): Promise<LargeImportResult> {
+  const events = Math.round((gigabytes * 1e9) / CSV_BYTES_PER_ROW);
+  const file = await logFile(options.cache, events, options.seed, options.log);
+  const scratch = join(options.cache, 'work');
+  mkdirSync(scratch, { recursive: true });
+  options.log(`${(file.bytes / 1e9).toFixed(1)} GB file: DuckDB bare load`);
+  const bare = await bareLoad(file.path, scratch);
+  const db = join(scratch, 'large.duckdb');
+  removeDatabase(db);
+  options.log(`${(file.bytes / 1e9).toFixed(1)} GB file: app import`);
+  const app = await appRun(db, file.path, false);
+  removeDatabase(db);
+  return {
+    events, fileBytes: file.bytes, memoryLimit: app.memoryLimit, bareLoad: bare, import: app.import!, peakRssBytes: app.peakRssBytes,
+    importVsBareLoad: app.import!.seconds / bare.seconds,
+  };
+}
+
+const mb = (bytes: number | null): string => (bytes === null ? '—' : `${(bytes / 1048576).toFixed(0)} MiB`);
+const s = (seconds: number | null): string => (seconds === null ? '—' : seconds < 1 ? `${(seconds * 1000).toFixed(0)} ms` : `${seconds.toFixed(2)} s`);
+const x = (ratio: number | null): string => (ratio === null ? '—' : `${ratio.toFixed(2)}×`);
+
+/** The results as a plain-text table (one column per size). */
+export function formatTable(results: BenchResults): string {
+  const rows: [string, (r: SizeResult) => string][] = [
+    ['events (rows read)', (r) => r.app.import!.rowsRead.toLocaleString('en')],
+    ['file size', (r) => mb(r.file.bytes)],
+    ['DuckDB bare load (fresh process)', (r) => s(r.bareLoad.seconds)],
+    ['import (hash, validate, rejects, assignments)', (r) => s(r.figures.importSeconds)],
+    ['  rows/s', (r) => `${Math.round(r.figures.importRowsPerSecond).toLocaleString('en')}`],
+    [`  ratio to bare load (target ≤ ${TARGETS.importVsBareLoad}×)`, (r) => x(r.figures.importVsBareLoad)],
+    ['full analysis after import', (r) => s(r.figures.analysisAfterImportSeconds)],
+    ['full analysis cold (fresh process)', (r) => s(r.figures.analysisColdSeconds)],
+    ['full analysis warm', (r) => s(r.figures.analysisWarmSeconds)],
+    [`re-analysis warm, slowest step (target ≤ ${TARGETS.reanalysisSeconds} s)`, (r) => s(r.figures.reanalysisWarmMaxSeconds)],
+    ['file → full analysis (import + analysis)', (r) => s(r.figures.endToEndSeconds)],
+    ['peak RSS (import + analyses)', (r) => mb(r.figures.peakRssBytes)],
+    ['peak RSS, cold analysis process', (r) => mb(r.cold.peakRssBytes)],
+    ['peak RSS, bare load', (r) => mb(r.bareLoad.peakRssBytes)],
+    ['database file', (r) => mb(r.figures.databaseBytes)],
+    ['pandas + statsmodels, file → analysis', (r) => s(r.figures.pandasSeconds)],
+    ['pandas peak RSS', (r) => mb(r.figures.pandasPeakRssBytes)],
+    [`speed-up vs pandas (target ≥ ${TARGETS.endToEndSpeedupVsPandas}×)`, (r) => x(r.figures.speedupVsPandas)],
+    [`peak RSS / pandas (target ≤ ${TARGETS.peakRssShareOfPandas})`, (r) => (r.figures.peakRssShareOfPandas === null ? '—' : r.figures.peakRssShareOfPandas.toFixed(2))],
+  ];
+  const header = ['', ...results.sizes.map((r) => `${(r.events / 1e6).toLocaleString('en')}M events`)];
+  const body = rows.map(([label, f]) => [label, ...results.sizes.map(f)]);
+  const table = [header, ...body];
+  const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  const lines = table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  const m = results.machine;
+  lines.unshift(`machine: ${m.nproc} × ${m.cpu}, ${mb(m.memoryBytes)}, node ${m.node}; load ${m.loadBefore.map((l) => l.toFixed(2)).join(' ')} → ${m.loadAfter.map((l) => l.toFixed(2)).join(' ')}; DuckDB memory_limit ${results.settings.memoryLimit}`);
+  if (results.largeImport) {
+    const l = results.largeImport;
+    lines.push('', `large import: ${mb(l.fileBytes)} CSV, ${l.import.rowsRead.toLocaleString('en')} rows: ${s(l.import.seconds)} ` +
+      `(bare load ${s(l.bareLoad.seconds)}, ${x(l.importVsBareLoad)}), peak RSS ${mb(l.peakRssBytes)} ` +
+      `(target ≤ ${mb(TARGETS.largeImportPeakRssBytes)}; bare load ${mb(l.bareLoad.peakRssBytes)}), memory_limit ${l.memoryLimit}`);
+  }
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      events: { type: 'string' }, baseline: { type: 'string' }, out: { type: 'string' }, 'file-gb': { type: 'string' },
+      cache: { type: 'string' }, seed: { type: 'string' }, runs: { type: 'string' },
+    },
+  });
+  if (values.baseline && values.baseline !== 'pandas') {
+    process.stderr.write('bench: --baseline takes "pandas"\n');
+    return 2;
+  }
+  const sizes = (values.events ?? '1000000').split(',').filter(Boolean).map(parseCount);
+  const cache = values.cache ?? join(tmpdir(), 'experiment-desk-bench');
+  const seed = values.seed ? Number(values.seed) : DEFAULT_SCALE_OPTIONS.seed;
+  const runs = values.runs ? Math.max(1, Number(values.runs)) : 1;
+  const out = resolve(values.out ?? join(ROOT, 'bench', 'results.json'));
+  mkdirSync(cache, { recursive: true });
+  const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+  const loadBefore = loadavg();
+  const results: BenchResults = {
+    takenAt: new Date().toISOString(),
+    command: `npm run bench -- ${argv.join(' ')}`.trim(),
+    machine: { ...machine(), loadBefore, loadAfter: [] },
+    settings: { memoryLimit: defaultMemoryLimit(), seed },
+    targets: TARGETS,
+    sizes: [],
+    largeImport: null,
+  };
+  for (const events of sizes) {
+    results.sizes.push(await benchSize(events, { cache, seed, pandas: values.baseline === 'pandas', runs, log }));
+  }
+  if (values['file-gb']) results.largeImport = await benchLargeImport(Number(values['file-gb']), { cache, seed, log });
+  results.machine.loadAfter = loadavg();
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${formatTable(results)}\n\nwrote ${out}\n`);
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code), (error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,162 @@
+/**
+ * One benchmark process of the app itself, run by bench.ts in a fresh process so that its peak
+ * RSS is its own: `tsx bench/run-app.ts --db DB [--import FILE] [--no-analysis]`.
+ *
+ * Goes through the desk service (what the Electron worker and the web host call): `importFiles`,
+ * then the full analysis — `listExperiments` and, for every experiment, `analyzeExperiment`
+ * (report with every default metric, CUPED, SRM, power, plus the experiment screen's cumulative
+ * uplift and retention D0–D30 as Arrow) — first and again (warm), then the interactive loop on the
+ * largest experiment: a new segment filter, a new α, CUPED off, a new date filter. Prints one JSON
+ * line with the timings (seconds), the import summary, the peak RSS (VmHWM) and the database size.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AnalysisOverrides, ExperimentListItem } from '../contract/desk-api.ts';
+import { defaultMemoryLimit, defaultTempDirectory } from '../data/database.ts';
+import { createDeskService, type DeskService } from '../data/service/desk-service.ts';
+
+export interface FullAnalysisTiming {
+  readonly seconds: number;
+  readonly listSeconds: number;
+  readonly experiments: readonly { experimentId: string; units: number; seconds: number }[];
+}
+
+export interface ReanalysisTiming {
+  readonly experimentId: string;
+  readonly steps: readonly { change: string; overrides: AnalysisOverrides; seconds: number }[];
+  /** The slowest step. */
+  readonly maxSeconds: number;
+}
+
+export interface AppRunResult {
+  readonly memoryLimit: string;
+  readonly tempDirectory: string;
+  readonly openSeconds: number;
+  readonly import: null | {
+    readonly seconds: number;
+    readonly rowsRead: number;
+    readonly rowsAccepted: number;
+    readonly rowsRejected: number;
+    readonly rejectsByReason: Record<string, number>;
+    readonly exactLineNumbers: boolean;
+    /** Seconds from the start of the import to the first progress event of each phase. */
+    readonly phases: Record<string, number>;
+  };
+  readonly analysisFirst: FullAnalysisTiming | null;
+  readonly analysisWarm: FullAnalysisTiming | null;
+  readonly reanalysis: ReanalysisTiming | null;
+  readonly peakRssBytes: number;
+  readonly databaseBytes: number;
+}
+
+const now = (): number => performance.now();
+const since = (t: number): number => (now() - t) / 1000;
+
+/** Peak resident set size of this process, from the OS (VmHWM). */
+export function peakRssBytes(): number {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) * 1024;
+}
+
+/** The database file plus its write-ahead log, bytes. */
+export function databaseBytes(path: string): number {
+  const size = (p: string): number => {
+    try {
+      return statSync(p).size;
+    } catch {
+      return 0;
+    }
+  };
+  return size(path) + size(`${path}.wal`);
+}
+
+async function fullAnalysis(service: DeskService): Promise<{ timing: FullAnalysisTiming; list: readonly ExperimentListItem[] }> {
+  const started = now();
+  const list = await service.handlers.listExperiments({});
+  const listSeconds = since(started);
+  const experiments: { experimentId: string; units: number; seconds: number }[] = [];
+  for (const item of list) {
+    const t = now();
+    await service.handlers.analyzeExperiment({ experimentId: item.experimentId });
+    experiments.push({ experimentId: item.experimentId, units: item.units, seconds: since(t) });
+  }
+  return { timing: { seconds: since(started), listSeconds, experiments }, list };
+}
+
+async function reanalysis(service: DeskService, list: readonly ExperimentListItem[]): Promise<ReanalysisTiming | null> {
+  const target = [...list].sort((a, b) => b.units - a.units)[0];
+  if (!target) return null;
+  const first = target.firstExposure ? Date.parse(target.firstExposure) : Date.UTC(2026, 2, 2);
+  const from = new Date(first + 7 * 86_400_000).toISOString().slice(0, 10);
+  const loop: { change: string; overrides: AnalysisOverrides }[] = [
+    { change: 'segment filter', overrides: { segment: 'returning' } },
+    { change: 'new alpha', overrides: { segment: 'returning', alpha: 0.01 } },
+    { change: 'CUPED off', overrides: { segment: 'returning', alpha: 0.01, cuped: false } },
+    { change: 'date filter', overrides: { exposureFrom: from } },
+    { change: 'filters cleared', overrides: {} },
+  ];
+  const steps = [];
+  for (const step of loop) {
+    const t = now();
+    await service.handlers.analyzeExperiment({ experimentId: target.experimentId, overrides: step.overrides });
+    steps.push({ ...step, seconds: since(t) });
+  }
+  return { experimentId: target.experimentId, steps, maxSeconds: Math.max(...steps.map((s) => s.seconds)) };
+}
+
+/** Runs the app's import and analyses as the options say; the caller owns `db`. */
+export async function runApp(options: { db: string; importFile?: string; analysis: boolean }): Promise<AppRunResult> {
+  const scratch = mkdtempSync(join(tmpdir(), 'experiment-desk-bench-'));
+  try {
+    const opened = now();
+    const service = await createDeskService({ databasePath: options.db, settingsPath: join(scratch, 'settings.json'), uploadDir: scratch });
+    const openSeconds = since(opened);
+    let imported: AppRunResult['import'] = null;
+    if (options.importFile) {
+      const phases: Record<string, number> = {};
+      const started = now();
+      const off = service.onEvent('import-progress', (p) => {
+        if (!(p.phase in phases)) phases[p.phase] = since(started);
+      });
+      const { summaries } = await service.handlers.importFiles({ importId: 'bench', files: [{ kind: 'path', path: options.importFile }], force: true });
+      const seconds = since(started);
+      off();
+      const s = summaries[0]!;
+      imported = {
+        seconds, rowsRead: s.rowsRead, rowsAccepted: s.rowsAccepted, rowsRejected: s.rowsRejected, rejectsByReason: s.rejectsByReason,
+        exactLineNumbers: s.exactLineNumbers, phases,
+      };
+    }
+    let analysisFirst: FullAnalysisTiming | null = null;
+    let analysisWarm: FullAnalysisTiming | null = null;
+    let loop: ReanalysisTiming | null = null;
+    if (options.analysis) {
+      const first = await fullAnalysis(service);
+      analysisFirst = first.timing;
+      analysisWarm = (await fullAnalysis(service)).timing;
+      loop = await reanalysis(service, first.list);
+    }
+    await service.close();
+    return {
+      memoryLimit: defaultMemoryLimit(), tempDirectory: defaultTempDirectory(options.db), openSeconds, import: imported,
+      analysisFirst, analysisWarm, reanalysis: loop, peakRssBytes: peakRssBytes(), databaseBytes: databaseBytes(options.db),
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { db: { type: 'string' }, import: { type: 'string' }, 'no-analysis': { type: 'boolean' } },
+  });
+  if (!values.db) {
+    process.stderr.write('usage: tsx bench/run-app.ts --db DB [--import FILE] [--no-analysis]\n');
+    process.exit(2);
+  }
+  const result = await runApp({ db: values.db, ...(values.import && { importFile: values.import }), analysis: !values['no-analysis'] });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}

@@ -1,0 +1,63 @@
+/**
+ * One streamed pass over a file's bytes before it is imported: its sha256 (re-import detection,
+ * SPEC §2.2) and two properties that let a CSV import take its fast path (`csv-lines.ts`):
+ * - plain lines: no quote character and no U+0001 anywhere, and a first line that is not blank —
+ *   every record is then one line, split at the delimiter;
+ * - plain fields: no field starts or ends with a blank that `trim` would remove (a space or a
+ *   Unicode space separator) — trimming every field, a costly step, can then be skipped.
+ * The searches are native byte searches on each chunk; they cost little beside the hash.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { isAscii } from 'node:buffer';
+
+export interface FileScan {
+  readonly sha256: string;
+  /** True when no byte is `"` or U+0001 and the file does not start with a line break. */
+  readonly plainLines: boolean;
+  /** True when no field can have surrounding blanks (see the module comment). */
+  readonly plainFields: boolean;
+}
+
+/** UTF-8 of the Unicode space separators DuckDB's `trim` removes besides the ASCII space. */
+const UNICODE_SPACES = [
+  [0xc2, 0xa0], [0xe1, 0x9a, 0x80], [0xe2, 0x80, 0xaf], [0xe2, 0x81, 0x9f], [0xe3, 0x80, 0x80],
+  ...Array.from({ length: 11 }, (_, i) => [0xe2, 0x80, 0x80 + i]),
+].map((bytes) => Buffer.from(bytes));
+
+/**
+ * Whether `bytes` (with the last byte of the previous chunk in front, so that no pair is missed at
+ * a chunk boundary) may hold a field with surrounding blanks, for fields separated by `delimiter`.
+ */
+function mayHavePaddedField(bytes: Buffer, spacePairs: readonly Buffer[]): boolean {
+  if (!isAscii(bytes) && UNICODE_SPACES.some((space) => bytes.includes(space))) return true;
+  return bytes.includes(0x20) && spacePairs.some((pair) => bytes.includes(pair));
+}
+
+/**
+ * Hashes and scans `path` (raw bytes: a gzip file is scanned compressed, so never plain).
+ * `delimiter` is the CSV field delimiter (for plain fields).
+ */
+export async function scanFile(path: string, delimiter: string, onBytes?: (bytes: number) => void): Promise<FileScan> {
+  const hash = createHash('sha256');
+  const spacePairs = [` ${delimiter}`, `${delimiter} `, ' \n', '\n ', ' \r', '\r '].map((pair) => Buffer.from(pair));
+  let done = 0;
+  let plainLines = true;
+  let plainFields = true;
+  let previous: Buffer = Buffer.from('\n'); // the file starts a line
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const bytes = chunk as Buffer;
+    hash.update(bytes);
+    if (plainLines && ((done === 0 && (bytes[0] === 0x0a || bytes[0] === 0x0d)) || bytes.includes(0x22) || bytes.includes(0x01))) {
+      plainLines = false;
+    }
+    if (plainFields && mayHavePaddedField(Buffer.concat([previous, bytes.subarray(0, 3)]), spacePairs)) plainFields = false;
+    if (plainFields && mayHavePaddedField(bytes, spacePairs)) plainFields = false;
+    previous = bytes.subarray(Math.max(0, bytes.length - 3));
+    done += bytes.length;
+    onBytes?.(done);
+  }
+  // The file ends a line.
+  if (plainFields && mayHavePaddedField(Buffer.concat([previous, Buffer.from('\n')]), spacePairs)) plainFields = false;
+  return { sha256: hash.digest('hex'), plainLines: plainLines && done > 0, plainFields: plainFields && plainLines };
+}
