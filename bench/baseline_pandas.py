@@ -57,35 +57,36 @@ def load(path):
 
 def unit_metrics(df):
     data_end = df["ts"].max()
-    key = ["experiment_id", "user_id"]
     exp = df[df["event_name"].isin(EXPOSURES) & df["experiment_id"].notna() & df["variant_id"].notna()]
-    first = (exp.sort_values("ts").groupby(key)
+    first = (exp.sort_values("ts").groupby(["experiment_id", "user_id"])
              .agg(t0=("ts", "first"), variants=("variant_id", "nunique"), variant=("variant_id", "first"),
                   segment=("user_segment", "first"))
              .reset_index())
-    units = first[first["variants"] == 1].drop(columns="variants")
-    # Orders and revenue after exposure, and in the 14 days before (CUPED covariates).
-    conv = df.loc[df["event_name"].isin(CONVERSIONS), ["user_id", "ts", "revenue"]].merge(units[key + ["t0"]], on="user_id")
-    delta = conv["ts"] - conv["t0"]
-    conv["rev"] = conv["revenue"].fillna(0.0)
-    post = conv[delta >= pd.Timedelta(0)].groupby(key).agg(orders=("rev", "size"), revenue=("rev", "sum"))
-    pre = conv[(delta < pd.Timedelta(0)) & (delta >= -14 * DAY)].groupby(key).agg(pre_orders=("rev", "size"), pre_revenue=("rev", "sum"))
-    # Activity by day after exposure (retention) and in the pre-period.
-    act = df[["user_id", "ts"]].merge(units[key + ["t0"]], on="user_id")
-    offset = (act["ts"] - act["t0"]) // DAY
-    act = act.assign(day=offset)[["experiment_id", "user_id", "day"]]
-    pre_active = act[(act["day"] < 0) & (act["day"] >= -14)].groupby(key).size().rename("pre_active")
-    active_days = act[(act["day"] >= 0) & (act["day"] <= 30)].drop_duplicates()
-    u = units.set_index(key).join(post).join(pre).join(pre_active).fillna(
-        {"orders": 0, "revenue": 0.0, "pre_orders": 0, "pre_revenue": 0.0, "pre_active": 0})
+    units = first[first["variants"] == 1].drop(columns="variants").reset_index(drop=True)
+    units["unit"] = np.arange(len(units))
+    # Every event of the analysed units, with its time relative to the unit's exposure.
+    ev = df[["user_id", "ts", "event_name", "revenue"]].merge(units[["user_id", "unit", "t0"]], on="user_id")
+    delta = ev["ts"] - ev["t0"]
+    ev = pd.DataFrame({"unit": ev["unit"], "conv": ev["event_name"].isin(CONVERSIONS), "rev": ev["revenue"].fillna(0.0),
+                       "post": delta >= pd.Timedelta(0), "pre": (delta < pd.Timedelta(0)) & (delta >= -14 * DAY),
+                       "day": delta // DAY})
+    conv = ev[ev["conv"]]
+    post = conv[conv["post"]].groupby("unit")["rev"].agg(["size", "sum"])
+    pre = conv[conv["pre"]].groupby("unit")["rev"].agg(["size", "sum"])
+    u = units.copy()
+    u["orders"] = post["size"].reindex(u["unit"], fill_value=0).to_numpy()
+    u["revenue"] = post["sum"].reindex(u["unit"], fill_value=0.0).to_numpy()
+    u["pre_orders"] = pre["size"].reindex(u["unit"], fill_value=0).to_numpy()
+    u["pre_revenue"] = pre["sum"].reindex(u["unit"], fill_value=0.0).to_numpy()
+    u["pre_active"] = u["unit"].isin(ev.loc[ev["pre"], "unit"]).astype(float)
     u["converted"] = (u["orders"] > 0).astype(float)
     u["pre_converted"] = (u["pre_orders"] > 0).astype(float)
-    u["pre_active"] = (u["pre_active"] > 0).astype(float)
+    # Days 0-30 after exposure on which each unit was active (retention).
+    active_days = ev.loc[ev["post"] & (ev["day"] <= 30), ["unit", "day"]].drop_duplicates()
     for k in (1, 7):
-        days_k = active_days[active_days["day"] == k].set_index(key)
-        u[f"retained_d{k}"] = u.index.isin(days_k.index).astype(float)
+        u[f"retained_d{k}"] = u["unit"].isin(active_days.loc[active_days["day"] == k, "unit"]).astype(float)
         u[f"mature_d{k}"] = u["t0"] + (k + 1) * DAY <= data_end
-    return u.reset_index(), active_days, data_end
+    return u, active_days, data_end
 
 
 def cuped(y, x, arms):
@@ -135,7 +136,7 @@ def analyse(u, active_days, data_end):
         daily = e.groupby(["day", "variant"])["converted"].agg(["sum", "count"]).unstack("variant").fillna(0).cumsum()
         cumulative = daily["sum"].div(daily["count"])
         out["cumulative_days"] = int(len(cumulative))
-        ad = active_days[active_days["experiment_id"] == experiment_id].merge(e[["user_id", "variant", "t0"]], on="user_id")
+        ad = active_days.merge(e[["unit", "variant", "t0"]], on="unit")
         ad = ad[ad["t0"] + (ad["day"] + 1) * DAY <= data_end]
         retained = ad.groupby(["variant", "day"]).size()
         horizon = ((data_end - e["t0"]) // DAY).clip(upper=31)  # days k with t0 + (k + 1) days <= end: k < horizon

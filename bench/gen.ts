@@ -3,6 +3,7 @@
  * writes a canonical event log of exactly N data rows (or about G GB of CSV) with the DuckDB scale
  * generator (data/simulate/duckdb-event-log.ts) and prints its summary as JSON.
  */
+import { totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../data/database.ts';
 import { DEFAULT_SCALE_OPTIONS, generateScaleEventLog, type ScaleFormat, type ScaleOptions, type ScaleTruth } from '../data/simulate/duckdb-event-log.ts';
@@ -22,7 +23,8 @@ export function parseCount(text: string): number {
 
 /** Generates one log with a fresh in-memory DuckDB. */
 export async function generate(out: string, options: Partial<ScaleOptions> & { events: number }): Promise<ScaleTruth> {
-  const db = await openDatabase(':memory:');
+  // The generator is a tool, not the app: let DuckDB use half the memory (large logs sort in it).
+  const db = await openDatabase(':memory:', { memoryLimit: `${Math.floor(totalmem() / 2 / 1048576)}MiB` });
   try {
     return await generateScaleEventLog(db, out, { ...DEFAULT_SCALE_OPTIONS, ...options });
   } finally {

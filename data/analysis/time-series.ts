@@ -7,12 +7,12 @@ import { compareArms, type MetricType } from '../../stats/index.ts';
 import { columnsToArrow } from '../arrow/to-arrow.ts';
 import { toNumber, type Database } from '../database.ts';
 import { assignmentFilter } from '../metrics/filters.ts';
+import { RETENTION_CURVE_DAYS, unitSums } from '../metrics/unit-metrics-cache.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
 import type { ExperimentReport } from '../../contract/report.ts';
 
 const DAY_MS = 86_400_000;
-/** Retention curve length: D0 … D30. */
-export const RETENTION_CURVE_DAYS = 31;
+export { RETENTION_CURVE_DAYS };
 
 interface DailySums {
   readonly variant: string;
@@ -28,13 +28,13 @@ async function dailySums(db: Database, report: ExperimentReport, settings: Analy
   const filter = assignmentFilter(settings, report.experimentId);
   let rows: Record<string, unknown>[];
   if (report.source === 'events') {
-    // `analysis_units` was built for this experiment by the analysis that produced `report`.
-    const column = metric === 'conversion' ? 'converted' : metric === 'revenue_per_user' ? 'revenue' : metric === 'orders_per_user' ? 'orders' : null;
-    if (!column) return [];
+    // The sums of the units that the analysis which produced `report` selected, per day of exposure.
+    const metricName = metric === 'conversion' || metric === 'revenue_per_user' || metric === 'orders_per_user' ? metric : null;
+    if (!metricName) return [];
+    const source = await unitSums(db, settings, report.experimentId);
     rows = await db.query(`
-      SELECT variant_id AS variant, epoch_ms(date_trunc('day', t0)) AS day, count(*) AS n,
-             sum(${column})::DOUBLE AS sum, sum(${column} * ${column})::DOUBLE AS sum2
-      FROM analysis_units WHERE experiment_id = $experiment GROUP BY ALL ORDER BY day`, { experiment: report.experimentId });
+      SELECT variant_id AS variant, t0_day AS day, sum(n) AS n, sum(${metricName}__sum) AS sum, sum(${metricName}__sum2) AS sum2
+      FROM ${source.sql} GROUP BY ALL ORDER BY day`, source.params);
   } else {
     rows = await db.query(`
       SELECT a.variant_id AS variant, epoch_ms(date_trunc('day', a.t0)) AS day, count(*) AS n,
@@ -98,25 +98,16 @@ export async function cumulativeUplift(db: Database, report: ExperimentReport, s
 export async function retentionCurve(db: Database, report: ExperimentReport, settings: AnalysisSettings): Promise<Uint8Array> {
   let rows: Record<string, unknown>[] = [];
   if (report.source === 'events') {
-    const filter = assignmentFilter(settings, report.experimentId);
-    rows = await db.query(`
-      WITH a AS (
-        SELECT a.unit_id, a.variant_id, a.t0 FROM assignments a
-        WHERE a.source = 'events' AND a.variant_id IS NOT NULL AND ${filter.sql}
-      ), bounds AS (SELECT max(ts) AS data_end FROM events),
-      days AS (SELECT range AS k FROM range(0, ${RETENTION_CURVE_DAYS})),
-      mature AS (
-        SELECT a.variant_id, d.k, count(*) AS mature FROM a, days d
-        WHERE a.t0 + to_days(CAST(d.k + 1 AS INTEGER)) <= (SELECT data_end FROM bounds) GROUP BY ALL
-      ), active AS (
-        SELECT DISTINCT a.unit_id, a.variant_id, CAST(floor(epoch(e.ts - a.t0) / 86400) AS BIGINT) AS k, a.t0
-        FROM a JOIN events e ON e.user_id = a.unit_id AND e.ts >= a.t0 AND e.ts < a.t0 + to_days(${RETENTION_CURVE_DAYS})
-      ), retained AS (
-        SELECT variant_id, k, count(*) AS retained FROM active
-        WHERE t0 + to_days(CAST(k + 1 AS INTEGER)) <= (SELECT data_end FROM bounds) GROUP BY ALL
-      )
-      SELECT m.variant_id AS variant, m.k AS day, m.mature, coalesce(r.retained, 0) AS retained
-      FROM mature m LEFT JOIN retained r USING (variant_id, k) ORDER BY m.variant_id, m.k`, filter.params);
+    // Per day k: the mature units and, of them, those active on day k (unit-metrics-cache.ts).
+    const source = await unitSums(db, settings, report.experimentId);
+    const days = Array.from({ length: RETENTION_CURVE_DAYS }, (_, k) => k);
+    const sums = await db.query(`
+      SELECT variant_id AS variant,
+        ${days.map((k) => `coalesce(sum(n) FILTER (WHERE mature_days > ${k}), 0) AS m${k}, coalesce(sum(b${k}) FILTER (WHERE mature_days > ${k}), 0) AS r${k}`).join(', ')}
+      FROM ${source.sql} GROUP BY variant_id ORDER BY variant_id`, source.params);
+    // Days with no mature unit are left out, as before.
+    rows = sums.flatMap((r) => days.filter((k) => toNumber(r[`m${k}`])! > 0)
+      .map((k) => ({ variant: r.variant, day: k, mature: r[`m${k}`], retained: r[`r${k}`] })));
   }
   return columnsToArrow({
     day: { kind: 'number', values: rows.map((r) => toNumber(r.day)) },

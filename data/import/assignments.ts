@@ -18,13 +18,18 @@ export async function rebuildAssignments(db: Database, exposureEvents: readonly 
     SELECT experiment_id, user_id, variant_id, ts, user_segment FROM events
     WHERE ${staged ? 'file_id <> $file AND ' : ''}list_contains($exposure, event_name) AND experiment_id IS NOT NULL AND variant_id IS NOT NULL
     ${staged ? 'UNION ALL SELECT experiment_id, user_id, variant_id, ts, user_segment FROM stage_exposures' : ''}`;
+  // Per (experiment, unit, variant) first, then per (experiment, unit): the same values as one
+  // aggregate with count(DISTINCT variant_id), without a set of variants per unit.
   await db.run(`
     INSERT INTO assignments
     SELECT experiment_id, user_id,
-           CASE WHEN count(DISTINCT variant_id) = 1 THEN min(variant_id) END,
-           count(DISTINCT variant_id), min(ts), 'events', NULL, NULL,
-           arg_min(user_segment, ts)
-    FROM (${exposures})
+           CASE WHEN count(*) = 1 THEN min(variant_id) END,
+           count(*), min(t0), 'events', NULL, NULL,
+           arg_min(segment, t0)
+    FROM (
+      SELECT experiment_id, user_id, variant_id, min(ts) AS t0, arg_min(user_segment, ts) AS segment
+      FROM (${exposures}) GROUP BY experiment_id, user_id, variant_id
+    )
     GROUP BY experiment_id, user_id`, { exposure: listValue([...exposureEvents]), ...(staged && { file: staged.fileId }) });
   // Unit tables: the earliest row by timestamp, else by file order, gives variant and values.
   await db.run(`

@@ -60,8 +60,8 @@ export interface StagedLines {
 }
 
 /**
- * Copies the file's lines, in order, to a temporary Parquet file and creates the
- * temp view `stage_plain_lines (n, line)` (`n` = line number, 1 = header) over it; before the import's
+ * Copies the file's lines, in order, to a temporary Parquet file and creates the temp view
+ * `stage_plain_lines (n, line)` (`n` = line number, 1 = header) over it; before the import's
  * transaction.
  */
 export async function stageLines(db: Database, path: string, spillDirectory: string): Promise<StagedLines> {
@@ -80,6 +80,7 @@ export async function stageLines(db: Database, path: string, spillDirectory: str
       TO '${file.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION lz4)`, { path });
     await db.run(`CREATE OR REPLACE TEMP VIEW stage_plain_lines AS
                   SELECT file_row_number + 1 AS n, line FROM read_parquet('${file.replaceAll("'", "''")}', file_row_number = true)`);
+    // A count from the Parquet metadata.
     const lines = toNumber((await db.query<{ n: bigint }>('SELECT count(*) AS n FROM stage_plain_lines'))[0]!.n)!;
     return { lines, discard };
   } catch (error) {
@@ -113,15 +114,22 @@ export async function prepareStagedLines(
   names: EventNames,
   trim = true,
 ): Promise<PreparedLines> {
-  // Data lines that repeat an earlier data line: grouped by hash, then compared.
+  // Data lines that repeat an earlier data line: grouped by hash, then compared. The same pass
+  // counts the data lines (the empty grouping set): the rows read.
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE stage_line_hashes AS
+    SELECT hash(line) AS h, count(*) AS copies, grouping(hash(line)) = 1 AS total
+    FROM stage_plain_lines WHERE n > 1 AND line IS NOT NULL
+    GROUP BY GROUPING SETS ((hash(line)), ())
+    HAVING count(*) > 1 OR grouping(hash(line)) = 1`);
   await db.run(`
     CREATE OR REPLACE TEMP TABLE stage_dups AS
     SELECT n AS line FROM (
       SELECT n, row_number() OVER (PARTITION BY line ORDER BY n) AS copy_no
       FROM stage_plain_lines
-      WHERE n > 1 AND line IS NOT NULL AND hash(line) IN (
-        SELECT hash(line) FROM stage_plain_lines WHERE n > 1 AND line IS NOT NULL GROUP BY 1 HAVING count(*) > 1)
+      WHERE n > 1 AND line IS NOT NULL AND hash(line) IN (SELECT h FROM stage_line_hashes WHERE NOT total)
     ) WHERE copy_no > 1`);
+  const rowsRead = toNumber((await db.query<{ n: bigint }>('SELECT copies AS n FROM stage_line_hashes WHERE total'))[0]!.n)!;
   const duplicates = toNumber((await db.query<{ n: bigint }>('SELECT count(*) AS n FROM stage_dups'))[0]!.n)!;
 
   // The records of the lines that `lines` selects (a relation with `n` and `line`), validated.
@@ -150,11 +158,9 @@ export async function prepareStagedLines(
   await db.run(`
     CREATE OR REPLACE TEMP TABLE stage_exposures AS
     SELECT experiment_id, user_id, variant_id, ts, user_segment FROM stage_flags WHERE exposure AND NOT duplicate`);
-  const pass = (await db.query<{ rows_read: bigint; zoneless: bigint; skipped: bigint }>(`
-    SELECT (SELECT count(*) FROM stage_plain_lines WHERE n > 1 AND line IS NOT NULL) AS rows_read,
-      (SELECT count(*) FROM stage_flags WHERE reason IS NULL AND NOT duplicate AND zoneless) AS zoneless,
+  const pass = (await db.query<{ zoneless: bigint; skipped: bigint }>(`
+    SELECT (SELECT count(*) FROM stage_flags WHERE reason IS NULL AND NOT duplicate AND zoneless) AS zoneless,
       (SELECT count(*) FROM stage_skipped) AS skipped`))[0]!;
-  const rowsRead = toNumber(pass.rows_read)!;
   const skipped = toNumber(pass.skipped)!;
   return {
     rowsRead, accepted: rowsRead - skipped, rejected: skipped, zonelessTimestamps: toNumber(pass.zoneless)!, skipped, duplicates,

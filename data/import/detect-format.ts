@@ -16,6 +16,11 @@ export interface SniffResult {
   readonly header: readonly string[];
   /** Average bytes per line of the sampled start (text formats; for progress estimates), if known. */
   readonly bytesPerLine?: number;
+  /**
+   * True when the sampled start (uncompressed files) has no quote character and no U+0001 and does
+   * not begin with a line break: the file may take the CSV fast path (the whole file is checked).
+   */
+  readonly plainSample?: boolean;
 }
 
 /** Thrown for input the importer cannot read; its message is one line for the user. */
@@ -77,7 +82,8 @@ export async function sniffFile(path: string): Promise<SniffResult> {
   const nonEmpty = lines.filter((line) => line.trim() !== '');
   if (nonEmpty.length === 0) throw new ImportInputError(`${path}: file has no header line`);
   const delimiter = sniffDelimiter(nonEmpty, path.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv'));
-  return { ...kind, delimiter, header: splitRecord(nonEmpty[0]!, delimiter), ...(bytesPerLine && { bytesPerLine }) };
+  const plainSample = !kind.gzip && !head.includes(0x22) && !head.includes(0x01) && head[0] !== 0x0a && head[0] !== 0x0d;
+  return { ...kind, delimiter, header: splitRecord(nonEmpty[0]!, delimiter), ...(bytesPerLine && { bytesPerLine }), plainSample };
 }
 
 function gunzipPrefix(path: string, head: Buffer): string {

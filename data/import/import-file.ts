@@ -12,7 +12,7 @@ import { DEFAULT_CONVERSION_EVENTS, DEFAULT_EXPOSURE_EVENTS } from '../../contra
 import { rebuildAssignments } from './assignments.ts';
 import { insertStagedLines, plainCsvHeader, prepareStagedLines, stageLines, type PreparedLines, type StagedLines } from './csv-lines.ts';
 import { ImportInputError, sniffFile } from './detect-format.ts';
-import { columnMappingSchema, headerSignature, resolveMapping, type ColumnMapping, type MappingOptions } from './mapping.ts';
+import { columnMappingSchema, headerSignature, resolveMapping, type ColumnMapping, type EventLogMapping, type MappingOptions } from './mapping.ts';
 import { scanFile } from './scan-file.ts';
 import { dropStageTables, stageFile } from './stage.ts';
 import type { ImportPhase, ImportProgress, ImportSummary } from '../../contract/import.ts';
@@ -109,18 +109,6 @@ export async function importFile(db: Database, path: string, options: ImportOpti
     return () => clearInterval(timer);
   };
   const sniff = await sniffFile(absolute);
-  const { sha256, plainLines, plainFields } = await scanFile(absolute, sniff.delimiter, (done) => report('hashing', done));
-  throwIfAborted(options.signal);
-
-  const previous = await db.query<{ file_id: number }>('SELECT file_id FROM files WHERE sha256 = $sha ORDER BY file_id LIMIT 1', { sha: sha256 });
-  if (previous.length > 0 && !options.force) {
-    return {
-      fileId: null, path: shownPath, sha256, bytes, format: sniff.format, shape: null, rowsRead: 0, rowsAccepted: 0, rowsRejected: 0,
-      rejectsByReason: {}, zonelessTimestamps: 0, duplicateOf: previous[0]!.file_id, exactLineNumbers: true, mapping: null,
-      seconds: (performance.now() - started) / 1000,
-    };
-  }
-
   const onAbort = (): void => db.interrupt();
   options.signal?.addEventListener('abort', onAbort);
   const resolveHeader = async (header: readonly string[]): Promise<{ signature: string; mapping: ColumnMapping }> => {
@@ -131,34 +119,62 @@ export async function importFile(db: Database, path: string, options: ImportOpti
   try {
     // Staging fills temp tables only, so it runs before the transaction: DuckDB scans a table
     // created inside a transaction from the transaction's local storage, without parallelism.
-    report('reading', 0);
     // Staging numbers rows by their order of insertion (the fast path's insert turns it off).
     await db.run('SET preserve_insertion_order = true');
-    const stopPolling = pollProgress('reading');
     // DuckDB's spill folder also holds the fast path's staged lines.
     const stageDirectory = String((await db.query<{ dir: string }>(`SELECT current_setting('temp_directory') AS dir`))[0]!.dir);
+    // Fast path: a plain CSV event log goes from its lines straight into `events`. Its start says
+    // whether it may be one; the lines are then staged while Node hashes the file (DuckDB works on
+    // its own threads), and the hash's scan of every byte confirms it.
+    const plainHeader = options.linePath !== false && sniff.format === 'csv' && sniff.plainSample
+      ? await plainCsvHeader(db, absolute, sniff.delimiter, sniff.header) : null;
+    const planned = plainHeader ? await resolveHeader(plainHeader).catch(() => null) : null;
+    const canonical = plainHeader && planned && planned.mapping.shape === 'event_log' && planned.mapping.preset === 'canonical';
+    // A file DuckDB cannot read as lines (e.g. not UTF-8) goes to staging, which says why.
+    const staging = canonical
+      ? stageLines(db, absolute, stageDirectory).catch((error: unknown) => {
+        if (options.signal?.aborted) throw error;
+        return undefined;
+      })
+      : Promise.resolve(undefined);
+    const [scanned, stagedLines] = await Promise.allSettled([scanFile(absolute, sniff.delimiter, (done) => report('hashing', done)), staging]);
+    staged = stagedLines.status === 'fulfilled' ? stagedLines.value : undefined;
+    if (scanned.status === 'rejected') throw scanned.reason;
+    if (stagedLines.status === 'rejected') throw stagedLines.reason;
+    const { sha256, plainLines, plainFields } = scanned.value;
+    throwIfAborted(options.signal);
+
+    const previous = await db.query<{ file_id: number }>('SELECT file_id FROM files WHERE sha256 = $sha ORDER BY file_id LIMIT 1', { sha: sha256 });
+    if (previous.length > 0 && !options.force) {
+      return {
+        fileId: null, path: shownPath, sha256, bytes, format: sniff.format, shape: null, rowsRead: 0, rowsAccepted: 0, rowsRejected: 0,
+        rejectsByReason: {}, zonelessTimestamps: 0, duplicateOf: previous[0]!.file_id, exactLineNumbers: true, mapping: null,
+        seconds: (performance.now() - started) / 1000,
+      };
+    }
+
+    report('reading', 0);
+    const stopPolling = pollProgress('reading');
     let plan: (
       { kind: 'lines'; prepared: PreparedLines } | { kind: 'staged'; header: readonly string[]; parsed: number; exactLines: boolean }
     ) & { signature: string; mapping: ColumnMapping };
     try {
-      // Fast path: a plain CSV event log goes from its lines straight into `events`.
-      const plainHeader = options.linePath !== false && sniff.format === 'csv' && !sniff.gzip && plainLines
-        ? await plainCsvHeader(db, absolute, sniff.delimiter, sniff.header) : null;
-      const planned = plainHeader ? await resolveHeader(plainHeader) : null;
-      if (plainHeader && planned && planned.mapping.shape === 'event_log' && planned.mapping.preset === 'canonical') {
-        staged = await stageLines(db, absolute, stageDirectory);
+      if (canonical && staged && plainLines) {
         report('reading', bytes, staged.lines);
         throwIfAborted(options.signal);
-        const prepared = await prepareStagedLines(db, sniff.delimiter, planned.mapping, plainHeader, names, !plainFields);
+        const prepared = await prepareStagedLines(db, sniff.delimiter, planned.mapping as EventLogMapping, plainHeader, names, !plainFields);
         plan = { kind: 'lines', prepared, ...planned };
       } else {
-        const staged = await stageFile(db, absolute, sniff);
+        // A quote somewhere after the sampled start: the lines are not records.
+        await staged?.discard();
+        staged = undefined;
+        const stagedFile = await stageFile(db, absolute, sniff);
         throwIfAborted(options.signal);
-        const resolved = await resolveHeader(staged.header);
+        const resolved = await resolveHeader(stagedFile.header);
         const mapping = resolved.mapping.shape === 'unit_table' ? await inferMetricColumns(db, resolved.mapping) : resolved.mapping;
         plan = {
-          kind: 'staged', header: staged.header, parsed: staged.parsedRows + staged.parseRejects, exactLines: staged.exactLines,
-          signature: resolved.signature, mapping,
+          kind: 'staged', header: stagedFile.header, parsed: stagedFile.parsedRows + stagedFile.parseRejects,
+          exactLines: stagedFile.exactLines, signature: resolved.signature, mapping,
         };
       }
     } finally {

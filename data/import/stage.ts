@@ -39,7 +39,7 @@ export async function stageFile(db: Database, path: string, sniff: SniffResult):
 /** Drops every temp table an import may have left (staging and the fast path's). */
 export async function dropStageTables(db: Database): Promise<void> {
   const tables = ['stage', 'stage_parse_rejects', 'stage_records', 'stage_parsed', 'stage_lines', 'stage_json', 'stage_parquet',
-    'stage_csv_errors', 'stage_csv_scans', 'stage_checked', 'stage_dups', 'stage_pass', 'stage_skipped', 'stage_exposures', 'stage_flags'];
+    'stage_csv_errors', 'stage_csv_scans', 'stage_checked', 'stage_dups', 'stage_pass', 'stage_skipped', 'stage_exposures', 'stage_flags', 'stage_line_hashes'];
   await db.run(tables.map((table) => `DROP TABLE IF EXISTS ${table};`).join(' '));
 }
 
@@ -58,7 +58,17 @@ async function stageRecords(db: Database, path: string, quoteChar: string | null
                               header = false, auto_detect = false, strict_mode = false)`,
     { path },
   );
-  const quoteCount = quoteChar ? `coalesce(length(raw) - length(replace(raw, '"', '')), 0)` : '0';
+  if (quoteChar === null) {
+    // No quoting (NDJSON): every line is a record; no window over the whole file is needed.
+    await db.run(`
+      CREATE OR REPLACE TEMP TABLE stage_records AS
+      SELECT rowid - (SELECT min(rowid) FROM stage_lines) + 1 AS record_no, rowid - (SELECT min(rowid) FROM stage_lines) + 1 AS line,
+             coalesce(raw, '') AS raw, raw IS NULL AS blank
+      FROM stage_lines`);
+    await db.run('DROP TABLE stage_lines');
+    return;
+  }
+  const quoteCount = `coalesce(length(raw) - length(replace(raw, '"', '')), 0)`;
   await db.run(`
     CREATE OR REPLACE TEMP TABLE stage_records AS
     WITH numbered AS (

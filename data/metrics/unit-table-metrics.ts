@@ -16,6 +16,9 @@ type Sums = Record<string, unknown>;
 
 /** Frames for every unit-table experiment in the database. */
 export async function unitTableFrames(db: Database, settings: AnalysisSettings, experimentId: string | null = null): Promise<ExperimentFrame[]> {
+  // Without unit tables there is nothing to read (and `assignments` can be large).
+  const tables = await db.query<{ n: bigint }>(`SELECT count(*) AS n FROM files WHERE shape = 'unit_table'`);
+  if (toNumber(tables[0]!.n) === 0) return [];
   const filter = assignmentFilter(settings, experimentId);
   const only = experimentFilter(experimentId);
   const analysed = `

@@ -4,6 +4,7 @@
  * same raw text and reasons, the same summary — on a file with every kind of broken row, blank
  * lines, CRLF, duplicates, zone-less and epoch timestamps and a non-canonical column.
  */
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../data/database.ts';
 import { importFile, type ImportSummary } from '../../data/import/import-file.ts';
@@ -104,6 +105,35 @@ describe('CSV import: line-based fast path = staged path', () => {
     const { fast, staged } = await importBoth(files.write('plain.csv', `${lines.join('\n')}\n`));
     expect(fast).toEqual(staged);
     expect(fast.summary.rowsRejected).toBeGreaterThan(5);
+  });
+
+  it('a quote after the sampled start sends the file to staging, with the same result', async () => {
+    const plain = Array.from({ length: 6000 }, (_, i) => `page_view,2026-03-01T10:00:${String(i % 60).padStart(2, '0')}Z,u${i},,,,,web`);
+    const path = files.write('late-quote.csv', `${[HEADER, ...plain, 'checkout.completed,2026-03-02T10:00:00Z,u1,,,,"1,5",web', ...plain.slice(0, 3)].join('\n')}\n`);
+    const fast = await snapshot(path, true);
+    const staged = await snapshot(path, false);
+    expect(fast.lines).toBe(false);
+    expect(fast).toEqual(staged);
+    expect(fast.rejects.map((r) => [r.line, r.reason])).toEqual([[6002, 'bad_number'], [6003, 'duplicate_event'], [6004, 'duplicate_event'], [6005, 'duplicate_event']]);
+  });
+
+  it('a file that is not UTF-8 fails the same way on both paths', async () => {
+    const path = files.path('latin1.csv');
+    writeFileSync(path, Buffer.concat([Buffer.from(`${HEADER}\nexperiment.exposure,2026-03-01T10:00:00Z,u`), Buffer.from([0xff]), Buffer.from(',exp,control,true,,web\n')]));
+    const attempt = async (linePath: boolean): Promise<string> => {
+      const db = await openDatabase();
+      try {
+        await importFile(db, path, { linePath });
+        return 'imported';
+      } catch (error) {
+        return `${(error as Error).name}: ${(error as Error).message}`;
+      } finally {
+        await db.close();
+      }
+    };
+    const fast = await attempt(true);
+    expect(fast).toMatch(/^ImportInputError: .*cannot be read as CSV/);
+    expect(fast).toBe(await attempt(false));
   });
 
   it('on the scale generator\'s log', async () => {

@@ -1,0 +1,237 @@
+/**
+ * The per-unit values of the event-log metrics (SPEC §3, docs/analysis-definitions.md), computed
+ * once per state of the data and kept in the temp table `analysis_unit_metrics`, so that an
+ * analysis — and every re-analysis with a new filter, α or CUPED setting — aggregates about one
+ * row per (experiment, unit) instead of joining the event log again.
+ *
+ * One row per analysed (experiment, unit) of the event log (multiple exposures excluded), every
+ * unit regardless of filters (filters only select units): `t0`, `segment`, and per unit
+ * `converted`, `orders`, `revenue` (conversions from t0 to the end of the data), their pre-period
+ * counterparts over [t0 − P days, t0), `pre_active` (any event in the pre-period) and
+ * `active_days`, a bit mask whose bit k is set when the unit has an event in
+ * [t0 + k days, t0 + (k + 1) days), k = 0…30 — retention D1, D7 and the D0–D30 curve.
+ *
+ * From it, `analysis_unit_cube` pre-aggregates per (experiment, variant, segment, UTC day of t0)
+ * every additive sum the analysis needs (counts, Σy, Σy², CUPED's Σx, Σx², Σxy per metric, the
+ * retention curve's mature and retained counts per day). The filters of SPEC §3 — experiment,
+ * segment and an exposure-date range — select whole groups when the range starts and ends at UTC
+ * midnight (dates), so an analysis then sums a few hundred rows; a range with a time of day falls
+ * back to the units. The sums are of integers (counts, cents), so both give the same numbers.
+ *
+ * The tables are rebuilt when the imported files change (count, last id, rows accepted) or when
+ * the settings they depend on change (conversion and exposure events, pre-period length).
+ */
+import { listValue } from '@duckdb/node-api';
+import { toNumber, type Database } from '../database.ts';
+import type { AnalysisSettings } from '../../contract/settings.ts';
+
+/** The temp table with one row per analysed (experiment, unit). */
+export const UNIT_METRICS_TABLE = 'analysis_unit_metrics';
+/** The temp table of sums per (experiment, variant, segment, day of exposure). */
+export const UNIT_CUBE_TABLE = 'analysis_unit_cube';
+/** Bits of `active_days`: days 0 … 30 after exposure. */
+export const ACTIVE_DAY_BITS = 31;
+const DAY_US = 86_400_000_000;
+
+/** Retention days reported as metrics (SPEC §3: D1 and D7). */
+export const RETENTION_DAYS = [1, 7] as const;
+/** Retention curve length: D0 … D30. */
+export const RETENTION_CURVE_DAYS = ACTIVE_DAY_BITS;
+
+/** A mean metric of the event log over the per-unit table. */
+export interface MeanMetricDefinition {
+  readonly name: string;
+  readonly type: 'binomial' | 'continuous';
+  /** SQL of the per-unit value over a row of the unit table. */
+  readonly y: string;
+  /** SQL of the pre-period covariate. */
+  readonly x: string;
+  /** SQL that is TRUE for units that count (retention maturity), or null for all units. */
+  readonly eligible: string | null;
+  readonly retentionDay: number | null;
+}
+
+/** The mean metrics in report order (`aov`, a ratio, follows `orders_per_user` in the report). */
+export const MEAN_METRICS: readonly MeanMetricDefinition[] = [
+  { name: 'conversion', type: 'binomial', y: 'converted', x: 'pre_converted', eligible: null, retentionDay: null },
+  { name: 'revenue_per_user', type: 'continuous', y: 'revenue', x: 'pre_revenue', eligible: null, retentionDay: null },
+  { name: 'orders_per_user', type: 'continuous', y: 'orders', x: 'pre_orders', eligible: null, retentionDay: null },
+  ...RETENTION_DAYS.map((k) => ({
+    name: `retention_d${k}`, type: 'binomial' as const, y: activeOnDaySql(k), x: 'pre_active', eligible: matureOnDaySql(k), retentionDay: k,
+  })),
+];
+
+/**
+ * The additive sums of a set of units, as SQL aggregates over the unit table: `n`; per mean metric
+ * `<name>__n`, `__sum`, `__sum2`, `__x`, `__x2`, `__xy`; `aov__numden` (Σ revenue · orders); per
+ * retention-curve day k, `b<k>` (units active on day k). Grouped with `mature_days`, so that the
+ * curve's mature units on day k are the groups' `n` where `mature_days > k`.
+ */
+function unitSumsSql(): string {
+  const metrics = MEAN_METRICS.map((m) => {
+    const f = m.eligible ? ` FILTER (WHERE ${m.eligible})` : '';
+    return `count(*)${f} AS ${m.name}__n, coalesce(sum(${m.y})${f}, 0)::DOUBLE AS ${m.name}__sum,
+            coalesce(sum((${m.y}) * (${m.y}))${f}, 0)::DOUBLE AS ${m.name}__sum2,
+            coalesce(sum(${m.x})${f}, 0)::DOUBLE AS ${m.name}__x, coalesce(sum((${m.x}) * (${m.x}))${f}, 0)::DOUBLE AS ${m.name}__x2,
+            coalesce(sum((${m.x}) * (${m.y}))${f}, 0)::DOUBLE AS ${m.name}__xy`;
+  });
+  // Within a group, maturity is one value (`mature_days` is a grouping column): the curve needs
+  // only how many units were active on each day.
+  const curve = Array.from({ length: RETENTION_CURVE_DAYS }, (_, k) => `sum(${activeOnDaySql(k)}) AS b${k}`);
+  return ['count(*) AS n', ...metrics, 'coalesce(sum(revenue * orders), 0)::DOUBLE AS aov__numden', ...curve].join(',\n');
+}
+
+/**
+ * SQL of the sums per (experiment_id, variant_id, segment, t0_day, mature_days) of the units that the filters of
+ * `settings` (and `experimentId`) select — from the cube when it can answer exactly (an exposure
+ * range with UTC-midnight bounds), else aggregated from the units — with its parameters.
+ */
+export async function unitSums(
+  db: Database, settings: AnalysisSettings, experimentId: string | null,
+): Promise<{ sql: string; params: Record<string, string | null> }> {
+  await unitMetrics(db, settings);
+  const params = {
+    from: settings.exposureFrom ?? null, to: settings.exposureTo ?? null, segment: settings.segment ?? null, experiment: experimentId,
+  };
+  const aligned = (await db.query<{ ok: boolean | null }>(`
+    SELECT ($from IS NULL OR epoch_us(CAST($from AS TIMESTAMPTZ)) % ${DAY_US} = 0)
+       AND ($to IS NULL OR epoch_us(CAST($to AS TIMESTAMPTZ)) % ${DAY_US} = 0) AS ok`, { from: params.from, to: params.to }))[0]!.ok;
+  const common = `($segment IS NULL OR a.segment = $segment) AND ($experiment IS NULL OR a.experiment_id = $experiment)`;
+  if (aligned) {
+    return {
+      sql: `(SELECT * FROM ${UNIT_CUBE_TABLE} a
+             WHERE ($from IS NULL OR a.t0_day >= epoch_ms(CAST($from AS TIMESTAMPTZ)))
+               AND ($to IS NULL OR a.t0_day < epoch_ms(CAST($to AS TIMESTAMPTZ))) AND ${common})`,
+      params,
+    };
+  }
+  return {
+    sql: `(SELECT experiment_id, variant_id, segment, t0_day, mature_days, ${unitSumsSql()} FROM ${UNIT_METRICS_TABLE} a
+           WHERE ($from IS NULL OR a.t0 >= CAST($from AS TIMESTAMPTZ)) AND ($to IS NULL OR a.t0 < CAST($to AS TIMESTAMPTZ))
+             AND ${common}
+           GROUP BY ALL)`,
+    params,
+  };
+}
+
+/** Per experiment, what does not depend on the filters (from `assignments`). */
+export interface ExperimentTotals {
+  /** Units excluded because they saw several variants. */
+  readonly multipleExposures: number;
+  /** All units seen, before exclusion. */
+  readonly totalUnits: number;
+  /** Earliest exposure (DuckDB's value). */
+  readonly firstExposure: unknown;
+}
+
+export interface UnitMetricsCache {
+  /** Latest timestamp of any accepted event (SPEC `data_end`), or null without events. */
+  readonly dataEnd: unknown;
+  /** Variants marked `is_control` on an exposure, per experiment. */
+  readonly markedControls: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Event-log experiments, in id order. */
+  readonly experiments: ReadonlyMap<string, ExperimentTotals>;
+}
+
+interface Entry extends UnitMetricsCache {
+  readonly key: string;
+}
+
+const caches = new WeakMap<Database, Entry>();
+
+/** What the cached values depend on: the imported files and the metric settings. */
+async function cacheKey(db: Database, settings: AnalysisSettings): Promise<string> {
+  const files = (await db.query<{ n: bigint; last: number | null; accepted: bigint | null }>(
+    `SELECT count(*) AS n, max(file_id) AS last, sum(rows_accepted) AS accepted FROM files`))[0]!;
+  return JSON.stringify({
+    files: [toNumber(files.n), files.last, toNumber(files.accepted)],
+    conversion: [...settings.conversionEvents].sort(),
+    exposure: [...settings.exposureEvents].sort(),
+    pre: settings.cupedPrePeriodDays,
+  });
+}
+
+/**
+ * Makes sure `analysis_unit_metrics` holds the per-unit values for the current data and
+ * `settings`, building it when needed, and returns what else the frames need.
+ */
+export async function unitMetrics(db: Database, settings: AnalysisSettings): Promise<UnitMetricsCache> {
+  const key = await cacheKey(db, settings);
+  const cached = caches.get(db);
+  if (cached && cached.key === key) return cached;
+  caches.delete(db);
+  // The event log is joined once with the assignments on the unit; each event is then placed
+  // relative to its unit's t0 in whole microseconds, d = ts − t0 (exact: TIMESTAMPTZ counts
+  // microseconds and a day is 86,400 s in UTC): day k = ⌊d / 1 day⌋ is exactly
+  // ts ∈ [t0 + k days, t0 + (k + 1) days). Aggregating by the assignment's row id, integer
+  // arithmetic and sums of doubles (cents are integers: exact below 2^53) keep the pass cheap. `mature_days` counts the days k with
+  // t0 + (k + 1) days ≤ data_end, `t0_day` is the UTC day of t0 (epoch ms).
+  const end = (await db.query<{ data_end: unknown; end_us: bigint | null }>(
+    'SELECT max(ts) AS data_end, epoch_us(max(ts)) AS end_us FROM events'))[0]!;
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE ${UNIT_METRICS_TABLE} AS
+    WITH a AS (
+      SELECT rowid AS pair, experiment_id, unit_id, variant_id, t0, segment, epoch_us(t0) AS t0_us
+      FROM assignments WHERE source = 'events' AND variant_id IS NOT NULL
+    ),
+    joined AS (
+      SELECT a.pair, e.is_conversion, e.revenue_cents, e.ts_us - a.t0_us AS d
+      FROM a JOIN (
+        SELECT user_id, epoch_us(ts) AS ts_us, list_contains($conversion, event_name) AS is_conversion,
+               CAST(coalesce(revenue_cents, 0) AS DOUBLE) AS revenue_cents
+        FROM events
+      ) e ON e.user_id = a.unit_id AND e.ts_us >= a.t0_us - CAST($pre AS BIGINT) * ${DAY_US}
+    ),
+    per_unit AS (
+      SELECT pair,
+        count_if(is_conversion AND d >= 0) AS orders,
+        sum(CASE WHEN is_conversion AND d >= 0 THEN revenue_cents ELSE 0 END) AS revenue,
+        count_if(is_conversion AND d < 0) AS pre_orders,
+        sum(CASE WHEN is_conversion AND d < 0 THEN revenue_cents ELSE 0 END) AS pre_revenue,
+        min(d) AS first_d,
+        bit_or(CASE WHEN d >= 0 AND d < ${ACTIVE_DAY_BITS} * ${DAY_US} THEN CAST(1 AS BIGINT) << (d // ${DAY_US}) ELSE 0 END) AS active_days
+      FROM joined GROUP BY pair
+    )
+    SELECT a.experiment_id, a.variant_id, a.t0, a.segment,
+      (coalesce(u.orders, 0) > 0)::INTEGER AS converted, coalesce(u.orders, 0)::DOUBLE AS orders,
+      coalesce(u.revenue, 0)::DOUBLE AS revenue,
+      (coalesce(u.pre_orders, 0) > 0)::INTEGER AS pre_converted, coalesce(u.pre_orders, 0)::DOUBLE AS pre_orders,
+      coalesce(u.pre_revenue, 0)::DOUBLE AS pre_revenue, coalesce(u.first_d < 0, FALSE)::INTEGER AS pre_active,
+      coalesce(u.active_days, 0) AS active_days,
+      CAST(($end_us - a.t0_us) // ${DAY_US} AS INTEGER) AS mature_days, a.t0_us // ${DAY_US} * 86400000 AS t0_day
+    FROM a LEFT JOIN per_unit u USING (pair)`,
+  { conversion: listValue([...settings.conversionEvents]), pre: settings.cupedPrePeriodDays, end_us: end.end_us });
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE ${UNIT_CUBE_TABLE} AS
+    SELECT experiment_id, variant_id, segment, t0_day, mature_days, ${unitSumsSql()}
+    FROM ${UNIT_METRICS_TABLE} GROUP BY ALL ORDER BY ALL`);
+  const marked = await db.query<{ experiment_id: string; variant_id: string }>(`
+    SELECT DISTINCT experiment_id, variant_id FROM events
+    WHERE is_control AND experiment_id IS NOT NULL AND variant_id IS NOT NULL AND list_contains($exposure, event_name)`,
+  { exposure: listValue([...settings.exposureEvents]) });
+  const markedControls = new Map<string, Set<string>>();
+  for (const row of marked) {
+    const set = markedControls.get(row.experiment_id) ?? new Set<string>();
+    set.add(row.variant_id);
+    markedControls.set(row.experiment_id, set);
+  }
+  const totals = await db.query<{ experiment_id: string; multiple: bigint; total: bigint; first: unknown }>(`
+    SELECT experiment_id, count(*) FILTER (WHERE variant_id IS NULL) AS multiple, count(*) AS total, min(t0) AS first
+    FROM assignments WHERE source = 'events' GROUP BY experiment_id ORDER BY experiment_id`);
+  const experiments = new Map(totals.map((r) => [r.experiment_id, {
+    multipleExposures: toNumber(r.multiple)!, totalUnits: toNumber(r.total)!, firstExposure: r.first,
+  }]));
+  const entry: Entry = { key, dataEnd: end.data_end ?? null, markedControls, experiments };
+  caches.set(db, entry);
+  return entry;
+}
+
+/** SQL: 1 when the unit has an event on day `k` after exposure (column `active_days`), else 0. */
+export function activeOnDaySql(k: number | string): string {
+  return `CAST((active_days >> CAST(${k} AS BIGINT)) & 1 AS INTEGER)`;
+}
+
+/** SQL: whether day `k` after a unit's exposure lies within the data: t0 + (k + 1) days ≤ data_end. */
+export function matureOnDaySql(k: number | string): string {
+  return `(mature_days > ${k})`;
+}
