@@ -143,6 +143,20 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'analysis cache state',
+    sql: `
+      -- What the persisted per-unit analysis tables (analysis_unit_metrics, analysis_unit_cube,
+      -- created on demand) were built from, and the per-experiment totals that go with them
+      -- (data/metrics/unit-metrics-cache.ts). At most one row; no row: rebuild.
+      CREATE TABLE analysis_cache (
+        key VARCHAR NOT NULL,
+        summary JSON NOT NULL,
+        built_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+      );
+    `,
+  },
 ];
 
 /** The schema version this build of the app writes. */

@@ -61,8 +61,8 @@ export async function eventLogFrames(db: Database, settings: AnalysisSettings, e
       mappedControl: null,
       multipleExposures: experiment.multipleExposures,
       totalUnits: experiment.totalUnits,
-      firstExposure: isoOrNull(experiment.firstExposure),
-      dataEnd: isoOrNull(cache.dataEnd),
+      firstExposure: experiment.firstExposure,
+      dataEnd: cache.dataEnd,
       metrics,
     };
   });
@@ -83,13 +83,4 @@ function ratioMoments(row: Sums): RatioMoments {
     sumDen2: get('orders_per_user__sum2'),
     sumNumDen: get('aov__numden'),
   };
-}
-
-/** A DuckDB TIMESTAMPTZ value as an ISO-8601 UTC string. */
-export function isoOrNull(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value.toISOString();
-  const text = String(value);
-  const parsed = new Date(text.replace(' ', 'T').replace(/\+00$/, 'Z'));
-  return Number.isNaN(parsed.getTime()) ? text : parsed.toISOString();
 }

@@ -18,20 +18,25 @@
  * midnight (dates), so an analysis then sums a few hundred rows; a range with a time of day falls
  * back to the units. The sums are of integers (counts, cents), so both give the same numbers.
  *
- * The tables are rebuilt when the imported files change (count, last id, rows accepted) or when
- * the settings they depend on change (conversion and exposure events, pre-period length).
+ * The tables are persistent, so that an analysis in a new session (the app reopened on a large
+ * database) reads them instead of joining the event log again; the one row of `analysis_cache`
+ * says what they were built from. They are rebuilt when the imported files change (count, last
+ * id, rows accepted), when the settings they depend on change (conversion and exposure events,
+ * pre-period length) or when this module's {@link CACHE_FORMAT} changes.
  */
 import { listValue } from '@duckdb/node-api';
 import { toNumber, type Database } from '../database.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
 
-/** The temp table with one row per analysed (experiment, unit). */
+/** The table with one row per analysed (experiment, unit). */
 export const UNIT_METRICS_TABLE = 'analysis_unit_metrics';
-/** The temp table of sums per (experiment, variant, segment, day of exposure). */
+/** The table of sums per (experiment, variant, segment, day of exposure). */
 export const UNIT_CUBE_TABLE = 'analysis_unit_cube';
 /** Bits of `active_days`: days 0 … 30 after exposure. */
 export const ACTIVE_DAY_BITS = 31;
 const DAY_US = 86_400_000_000;
+/** Bumped whenever the SQL below changes what the tables hold: older persisted tables are rebuilt. */
+export const CACHE_FORMAT = 1;
 
 /** Retention days reported as metrics (SPEC §3: D1 and D7). */
 export const RETENTION_DAYS = [1, 7] as const;
@@ -120,13 +125,13 @@ export interface ExperimentTotals {
   readonly multipleExposures: number;
   /** All units seen, before exclusion. */
   readonly totalUnits: number;
-  /** Earliest exposure (DuckDB's value). */
-  readonly firstExposure: unknown;
+  /** Earliest exposure, ISO-8601 UTC, or null. */
+  readonly firstExposure: string | null;
 }
 
 export interface UnitMetricsCache {
-  /** Latest timestamp of any accepted event (SPEC `data_end`), or null without events. */
-  readonly dataEnd: unknown;
+  /** Latest timestamp of any accepted event (SPEC `data_end`), ISO-8601 UTC, or null without events. */
+  readonly dataEnd: string | null;
   /** Variants marked `is_control` on an exposure, per experiment. */
   readonly markedControls: ReadonlyMap<string, ReadonlySet<string>>;
   /** Event-log experiments, in id order. */
@@ -144,6 +149,7 @@ async function cacheKey(db: Database, settings: AnalysisSettings): Promise<strin
   const files = (await db.query<{ n: bigint; last: number | null; accepted: bigint | null }>(
     `SELECT count(*) AS n, max(file_id) AS last, sum(rows_accepted) AS accepted FROM files`))[0]!;
   return JSON.stringify({
+    format: CACHE_FORMAT,
     files: [toNumber(files.n), files.last, toNumber(files.accepted)],
     conversion: [...settings.conversionEvents].sort(),
     exposure: [...settings.exposureEvents].sort(),
@@ -152,14 +158,24 @@ async function cacheKey(db: Database, settings: AnalysisSettings): Promise<strin
 }
 
 /**
- * Makes sure `analysis_unit_metrics` holds the per-unit values for the current data and
- * `settings`, building it when needed, and returns what else the frames need.
+ * Makes sure `analysis_unit_metrics` and `analysis_unit_cube` hold the per-unit values and sums
+ * for the current data and `settings` — kept from this session, persisted by an earlier one, or
+ * built now — and returns what else the frames need.
  */
 export async function unitMetrics(db: Database, settings: AnalysisSettings): Promise<UnitMetricsCache> {
   const key = await cacheKey(db, settings);
   const cached = caches.get(db);
   if (cached && cached.key === key) return cached;
   caches.delete(db);
+  const persisted = await db.query<{ summary: string }>('SELECT summary FROM analysis_cache WHERE key = $key', { key });
+  if (persisted.length === 1) {
+    const entry = { key, ...summaryFromJson(String(persisted[0]!.summary)) };
+    caches.set(db, entry);
+    return entry;
+  }
+  // Tables half-built by an interrupted session are never taken for current: the state row goes
+  // first and comes back last.
+  await db.run('DELETE FROM analysis_cache');
   // The event log is joined once with the assignments on the unit; each event is then placed
   // relative to its unit's t0 in whole microseconds, d = ts − t0 (exact: TIMESTAMPTZ counts
   // microseconds and a day is 86,400 s in UTC): day k = ⌊d / 1 day⌋ is exactly
@@ -169,7 +185,7 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
   const end = (await db.query<{ data_end: unknown; end_us: bigint | null }>(
     'SELECT max(ts) AS data_end, epoch_us(max(ts)) AS end_us FROM events'))[0]!;
   await db.run(`
-    CREATE OR REPLACE TEMP TABLE ${UNIT_METRICS_TABLE} AS
+    CREATE OR REPLACE TABLE ${UNIT_METRICS_TABLE} AS
     WITH a AS (
       SELECT rowid AS pair, experiment_id, unit_id, variant_id, t0, segment, epoch_us(t0) AS t0_us
       FROM assignments WHERE source = 'events' AND variant_id IS NOT NULL
@@ -202,7 +218,7 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
     FROM a LEFT JOIN per_unit u USING (pair)`,
   { conversion: listValue([...settings.conversionEvents]), pre: settings.cupedPrePeriodDays, end_us: end.end_us });
   await db.run(`
-    CREATE OR REPLACE TEMP TABLE ${UNIT_CUBE_TABLE} AS
+    CREATE OR REPLACE TABLE ${UNIT_CUBE_TABLE} AS
     SELECT experiment_id, variant_id, segment, t0_day, mature_days, ${unitSumsSql()}
     FROM ${UNIT_METRICS_TABLE} GROUP BY ALL ORDER BY ALL`);
   const marked = await db.query<{ experiment_id: string; variant_id: string }>(`
@@ -219,11 +235,40 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
     SELECT experiment_id, count(*) FILTER (WHERE variant_id IS NULL) AS multiple, count(*) AS total, min(t0) AS first
     FROM assignments WHERE source = 'events' GROUP BY experiment_id ORDER BY experiment_id`);
   const experiments = new Map(totals.map((r) => [r.experiment_id, {
-    multipleExposures: toNumber(r.multiple)!, totalUnits: toNumber(r.total)!, firstExposure: r.first,
+    multipleExposures: toNumber(r.multiple)!, totalUnits: toNumber(r.total)!, firstExposure: isoOrNull(r.first),
   }]));
-  const entry: Entry = { key, dataEnd: end.data_end ?? null, markedControls, experiments };
+  const entry: Entry = { key, dataEnd: isoOrNull(end.data_end), markedControls, experiments };
+  await db.run('INSERT INTO analysis_cache (key, summary) VALUES ($key, $summary)', { key, summary: summaryToJson(entry) });
   caches.set(db, entry);
   return entry;
+}
+
+function summaryToJson(cache: UnitMetricsCache): string {
+  return JSON.stringify({
+    dataEnd: cache.dataEnd,
+    markedControls: [...cache.markedControls].map(([experiment, variants]) => [experiment, [...variants]]),
+    experiments: [...cache.experiments],
+  });
+}
+
+function summaryFromJson(json: string): UnitMetricsCache {
+  const parsed = JSON.parse(json) as {
+    dataEnd: string | null; markedControls: [string, string[]][]; experiments: [string, ExperimentTotals][];
+  };
+  return {
+    dataEnd: parsed.dataEnd,
+    markedControls: new Map(parsed.markedControls.map(([experiment, variants]) => [experiment, new Set(variants)])),
+    experiments: new Map(parsed.experiments),
+  };
+}
+
+/** A DuckDB timestamp value (Date or text) as ISO-8601 UTC; null stays null. */
+export function isoOrNull(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  const text = String(value);
+  const parsed = new Date(text.replace(' ', 'T').replace(/\+00$/, 'Z'));
+  return Number.isNaN(parsed.getTime()) ? text : parsed.toISOString();
 }
 
 /** SQL: 1 when the unit has an event on day `k` after exposure (column `active_days`), else 0. */

@@ -10,7 +10,7 @@ import type { AnalysisSettings } from '../../contract/settings.ts';
 import { columnMappingSchema } from '../import/mapping.ts';
 import type { ExperimentFrame, MetricFrame } from './experiment-frame.ts';
 import { assignmentFilter, experimentFilter } from './filters.ts';
-import { isoOrNull } from './event-log-metrics.ts';
+import { isoOrNull } from './unit-metrics-cache.ts';
 
 type Sums = Record<string, unknown>;
 

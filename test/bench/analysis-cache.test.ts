@@ -5,7 +5,7 @@
  * UTC midnight (the cube), a range with a time of day (the units) — the sufficient statistics,
  * the cumulative series and the D0–D30 retention curve equal straightforward SQL over the event
  * log (the definitions of docs/analysis-definitions.md, written as plainly as possible); and the
- * cached values follow a new import and new settings.
+ * cached values follow a new import and new settings, and persist to the next session.
  */
 import { tableFromIPC } from 'apache-arrow';
 import { listValue } from '@duckdb/node-api';
@@ -151,6 +151,45 @@ describe('the cached values follow the data and the settings', () => {
     expect((await analyzeDatabase(fresh, defaultSettings({ cupedPrePeriodDays: 3 }), 'checkout-redesign')).experiments)
       .toEqual(report.experiments);
     await fresh.close();
+    await db.close();
+  });
+});
+
+describe('the cached values persist with the database', () => {
+  it('a new session reads them instead of rebuilding them, and rebuilds them when they are stale', async () => {
+    const path = files.path('persisted.duckdb');
+    const settings = defaultSettings();
+    let db = await openDatabase(path);
+    await importFile(db, first);
+    const report = await analyzeDatabase(db, settings);
+    const built = await db.query<{ built_at: unknown }>('SELECT built_at FROM analysis_cache');
+    expect(built).toHaveLength(1);
+    await db.close();
+
+    db = await openDatabase(path);
+    const statements: string[] = [];
+    const run = db.run.bind(db);
+    db.run = async (sql, params) => {
+      statements.push(sql);
+      return run(sql, params);
+    };
+    expect((await analyzeDatabase(db, settings)).experiments).toEqual(report.experiments);
+    expect(statements.filter((sql) => /CREATE OR REPLACE TABLE/.test(sql))).toEqual([]);
+    expect(await db.query('SELECT built_at FROM analysis_cache')).toEqual(built);
+
+    // Tables left by an interrupted build (no state row) are rebuilt, not read.
+    await db.run('DELETE FROM analysis_cache');
+    await db.run('DELETE FROM analysis_unit_cube');
+    await db.close();
+    db = await openDatabase(path);
+    expect((await analyzeDatabase(db, settings)).experiments).toEqual(report.experiments);
+    expect(await db.query('SELECT count(*) AS n FROM analysis_cache')).toEqual([{ n: 1n }]);
+
+    // Another file: the persisted tables are stale.
+    await importFile(db, second);
+    await db.close();
+    db = await openDatabase(path);
+    expect(await reportSums(db, settings)).toEqual(await directSums(db, settings));
     await db.close();
   });
 });
