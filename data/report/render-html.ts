@@ -23,7 +23,7 @@ import { embeddedFontCss } from './fonts.ts';
 import {
   DASH, dataValue, formatAbsolute, formatCount, formatDate, formatDays, formatNumber, formatPValue, formatPercent, formatTimestamp,
   formatUplift, formatValue,
-} from './format.ts';
+} from '../../contract/number-format.ts';
 import { REPORT_CSS } from './report-css.ts';
 import type { DecisionReportModel, ReportAuditEvent, ReportChangeSet } from './report-model.ts';
 

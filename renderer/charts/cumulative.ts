@@ -4,7 +4,7 @@
  */
 import type { EChartsCoreOption } from 'echarts/core';
 import type { CumulativeSeries } from '../arrow/series.ts';
-import { formatUplift } from '../format/numbers.ts';
+import { formatUplift } from '../../contract/number-format.ts';
 import { CHART, axisStyle, legendStyle, motion, tooltipStyle, variantColor } from './echarts.ts';
 
 type Point = [number, number | '-'];

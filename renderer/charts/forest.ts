@@ -7,7 +7,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams, CustomSeriesRenderItemReturn } from 'echarts';
 import type { ExperimentReport } from '../../contract/report.ts';
 import type { Interval } from '../../stats/types.ts';
-import { formatUpliftWithCi } from '../format/numbers.ts';
+import { formatUpliftWithCi } from '../../contract/number-format.ts';
 import { CHART, axisStyle, legendStyle, motion, tooltipStyle } from './echarts.ts';
 
 export interface ForestRow {

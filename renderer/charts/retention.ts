@@ -1,7 +1,7 @@
 /** The retention curve D0…D30: share of mature units active on day k after exposure, per variant. */
 import type { EChartsCoreOption } from 'echarts/core';
 import type { RetentionSeries } from '../arrow/series.ts';
-import { formatRate } from '../format/numbers.ts';
+import { formatRate } from '../../contract/number-format.ts';
 import { CHART, axisStyle, legendStyle, motion, tooltipStyle, variantColor } from './echarts.ts';
 
 export function retentionOption(series: RetentionSeries, control: string): EChartsCoreOption {

@@ -9,7 +9,7 @@ import type { ExperimentReport, MetricReport } from '../../contract/report.ts';
 import type { Comparison, Interval } from '../../stats/types.ts';
 import {
   dataValue, formatAbsolute, formatCount, formatPValue, formatPercent, formatUplift, formatValue, DASH,
-} from '../format/numbers.ts';
+} from '../../contract/number-format.ts';
 
 type Field =
   | 'n' | 'mean' | 'absolute' | 'relative' | 'relativeLower' | 'relativeUpper' | 'pValue'

@@ -6,7 +6,7 @@
  */
 import type { ReactNode } from 'react';
 import type { ProofResult } from '../../contract/changesets/schemas.ts';
-import { dataValue, formatAbsolute, formatCount, formatDate, formatNumber, formatPValue, formatPercent, formatUpliftWithCi } from '../format/numbers.ts';
+import { dataValue, formatAbsolute, formatCount, formatDate, formatNumber, formatPValue, formatPercent, formatUpliftWithCi } from '../../contract/number-format.ts';
 
 function Item({ label, field, value, children }: { label: string; field: string; value?: number | null; children: ReactNode }) {
   return (

@@ -5,7 +5,7 @@
  */
 import type { OutboxItem, OutboxState } from '../../contract/changesets/decisions.ts';
 import type { AuditAction, ChangeSetStatus } from '../../contract/changesets/schemas.ts';
-import { DASH } from './numbers.ts';
+import { DASH } from '../../contract/number-format.ts';
 
 /** Every lifecycle state in order (SPEC §5); listed here so the page does not bundle zod. */
 export const CHANGESET_STATUS_ORDER = [

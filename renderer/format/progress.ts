@@ -2,7 +2,7 @@
  * The import progress line and percentage (SPEC §7 Import: progress bar with rows/s).
  */
 import type { DeskEvents } from '../../contract/desk-api.ts';
-import { formatCount, formatMegabytes } from './numbers.ts';
+import { formatCount, formatMegabytes } from '../../contract/number-format.ts';
 
 export type ImportProgressEvent = DeskEvents['import-progress'];
 

@@ -15,7 +15,7 @@ import { ProofSummary } from '../components/ProofSummary.tsx';
 import {
   auditActionLabel, deviationText, formatDateTime, formatIsoDuration, formatMinorUnits, statusLabel, stepLabel,
 } from '../format/changesets.ts';
-import { formatCount, formatNumber, formatPercent } from '../format/numbers.ts';
+import { formatCount, formatNumber, formatPercent } from '../../contract/number-format.ts';
 import { clearChangeSetStep, takeChangeSetStep } from '../store/actions/changesets.ts';
 import { openExperiment } from '../store/actions/experiment.ts';
 import { useDeskStore } from '../store/store.ts';

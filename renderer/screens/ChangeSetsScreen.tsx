@@ -11,7 +11,7 @@ import type { ChangeSetStatus } from '../../contract/changesets/schemas.ts';
 import { ChangeSetStatusBadge } from '../components/ChangeSetBadges.tsx';
 import { ScreenHeading } from '../components/ScreenHeading.tsx';
 import { CHANGESET_STATUS_ORDER, formatDateTime, statusLabel } from '../format/changesets.ts';
-import { formatDate } from '../format/numbers.ts';
+import { formatDate } from '../../contract/number-format.ts';
 import { filterChangeSets, loadMoreChangeSets, refreshChangeSets, selectChangeSet } from '../store/actions/changesets.ts';
 import { useDeskStore } from '../store/store.ts';
 import { ChangeSetDetail } from './ChangeSetDetail.tsx';

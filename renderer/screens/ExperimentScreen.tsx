@@ -14,7 +14,7 @@ import { BLOCKING_WARNINGS, VerdictBadge } from '../components/Badge.tsx';
 import { EChart } from '../components/EChart.tsx';
 import { MetricTable } from '../components/MetricTable.tsx';
 import { ScreenHeading } from '../components/ScreenHeading.tsx';
-import { dataValue, formatCount, formatDate, formatDays, formatNumber, formatPValue, formatPercent } from '../format/numbers.ts';
+import { dataValue, formatCount, formatDate, formatDays, formatNumber, formatPValue, formatPercent } from '../../contract/number-format.ts';
 import { analyzeOpenExperiment, setOverrides } from '../store/actions/experiment.ts';
 import { openReportExport } from '../store/actions/report.ts';
 import { useDeskStore } from '../store/store.ts';

@@ -5,7 +5,7 @@
 import { useEffect } from 'react';
 import { ScreenHeading } from '../components/ScreenHeading.tsx';
 import { VerdictBadge, WarningBadge } from '../components/Badge.tsx';
-import { formatCount, formatDate } from '../format/numbers.ts';
+import { formatCount, formatDate } from '../../contract/number-format.ts';
 import { openExperiment } from '../store/actions/experiment.ts';
 import { loadExperiments } from '../store/actions/experiments.ts';
 import { useDeskStore } from '../store/store.ts';

@@ -6,7 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ImportSummary } from '../../contract/import.ts';
 import { ScreenHeading } from '../components/ScreenHeading.tsx';
 import { ArrowTable } from '../components/ArrowTable.tsx';
-import { formatCount, formatMegabytes } from '../format/numbers.ts';
+import { formatCount, formatMegabytes } from '../../contract/number-format.ts';
 import { accountingText, baseName, progressPercent, progressText } from '../format/progress.ts';
 import { openFiles } from '../store/actions/host-events.ts';
 import {

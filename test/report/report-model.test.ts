@@ -7,13 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import * as screen from '../../renderer/format/numbers.ts';
 import { reportFileName, safeFileStem } from '../../contract/report-export.ts';
 import type { ExperimentReport } from '../../contract/report.ts';
 import { defaultSettings } from '../../contract/settings.ts';
 import { buildReportModel, dataHashOf, decisionFromAudit } from '../../data/report/build-report-model.ts';
 import { exportReportFile, reportJson } from '../../data/report/export-report.ts';
-import * as report from '../../data/report/format.ts';
 import { buildHeadline } from '../../data/report/headline.ts';
 import { linkedFromDetail } from '../../data/report/linked-changeset.ts';
 import { auditCsv, csvField, resultsCsv, toCsv } from '../../data/report/render-csv.ts';
@@ -248,25 +246,7 @@ describe('HTML', () => {
   });
 });
 
-describe('formats shared with the app', () => {
-  it('report numbers read exactly like the screens', () => {
-    const values = [null, 0, -0.0004, 0.0432, -0.05, 0.09736, 1, 672.306, 90_189, 0.12347, 12.5, 1e-7];
-    for (const x of values) {
-      expect(report.formatCount(x)).toBe(screen.formatCount(x));
-      expect(report.formatRate(x)).toBe(screen.formatRate(x));
-      expect(report.formatNumber(x)).toBe(screen.formatNumber(x));
-      expect(report.formatUplift(x)).toBe(screen.formatUplift(x));
-      expect(report.formatPValue(x)).toBe(screen.formatPValue(x));
-      expect(report.formatPercent(x)).toBe(screen.formatPercent(x));
-      expect(report.formatDays(x)).toBe(screen.formatDays(x));
-      expect(report.dataValue(x)).toBe(screen.dataValue(x));
-      for (const type of ['binomial', 'continuous', 'ratio'] as const) {
-        expect(report.formatAbsolute(x, type)).toBe(screen.formatAbsolute(x, type));
-        expect(report.formatValue(x, type)).toBe(screen.formatValue(x, type));
-      }
-    }
-  });
-
+describe('report file names', () => {
   it('file names: safe stems, the generation day, the format’s extension', () => {
     expect(reportFileName('spring-offer', 'pdf', '2026-03-24T09:30:00Z')).toBe('spring-offer-decision-report-2026-03-24.pdf');
     expect(reportFileName('a/b "c"', 'audit-csv', '2026-03-24T09:30:00Z')).toBe('a-b-c-decision-report-2026-03-24.audit.csv');

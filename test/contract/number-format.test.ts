@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   dataValue, formatAbsolute, formatCount, formatDate, formatDays, formatMegabytes, formatNumber, formatPValue,
-  formatPercent, formatRate, formatUplift, formatUpliftWithCi, formatValue,
-} from './numbers.ts';
+  formatPercent, formatRate, formatTimestamp, formatUplift, formatUpliftWithCi, formatValue,
+} from '../../contract/number-format.ts';
 
 describe('number formatting', () => {
   it('writes counts with thousands separators', () => {
@@ -62,6 +62,9 @@ describe('number formatting', () => {
     expect(formatMegabytes(120_000_000)).toBe('120.0');
     expect(formatDate('2026-03-02T00:02:34.079Z')).toBe('2026-03-02');
     expect(formatDate(null)).toBe('—');
+    expect(formatTimestamp('2026-03-02T00:02:34.079Z')).toBe('2026-03-02 00:02:34 UTC');
+    expect(formatTimestamp('2026-03-02T01:02:34+01:00')).toBe('2026-03-02 00:02:34 UTC');
+    expect(formatTimestamp('not a time')).toBe('—');
     expect(formatDays(20.99818627314815)).toBe('21.0 days');
   });
 

@@ -1,9 +1,11 @@
 /**
- * How the renderer writes numbers (SPEC §7: every number in JetBrains Mono). en-US grouping and a
- * dot as decimal separator whatever the machine's locale, so screens, reports and tests agree.
- * `null` and non-finite values are written as an em dash "—".
+ * How numbers, dates and times are written for people — one set of rules for the app's screens
+ * (SPEC §7: every number in JetBrains Mono) and the decision reports (SPEC §6), so a report reads
+ * exactly like the screen it came from. en-US grouping and a dot as decimal separator whatever the
+ * machine's locale; `null` and non-finite values are written as an em dash "—". Reports also carry
+ * every number unrounded (`data-value` attributes, CSV, JSON): these functions are for reading only.
  */
-import type { MetricType } from '../../stats/types.ts';
+import type { MetricType } from '../stats/types.ts';
 
 export const DASH = '—';
 
@@ -98,6 +100,13 @@ export function formatDate(iso: string | null | undefined): string {
   if (!iso) return DASH;
   const t = Date.parse(iso);
   return Number.isFinite(t) ? new Date(t).toISOString().slice(0, 10) : DASH;
+}
+
+/** An ISO-8601 timestamp as "2026-03-02 00:02:34 UTC" (seconds, UTC). */
+export function formatTimestamp(iso: string | null | undefined): string {
+  if (!iso) return DASH;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} UTC` : DASH;
 }
 
 /** A duration in days with 1 decimal: "21.0 days". */
