@@ -8,16 +8,23 @@
  * - Numbers are written unrounded, as `String(x)` (the shortest text that reads back as the same
  *   double, e.g. 0.1 + 0.2 → `0.30000000000000004`); `null` is an empty field; booleans are
  *   `true` / `false`.
- * - Text from the data (experiment ids, variant names, reasons) is written verbatim, so the file
- *   round-trips; no UTF-8 byte-order mark.
+ * - Text from the data (experiment ids, variant names, reasons) is written verbatim — except text
+ *   that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or CR):
+ *   that gets a leading apostrophe and is quoted (OWASP's "CSV injection" advice), since audit
+ *   reasons and ids come from other people and reports are opened in spreadsheets. Numbers are
+ *   never changed. No UTF-8 byte-order mark.
  */
 import type { DecisionReportModel, ReportAuditEvent, ResultRow } from './report-model.ts';
 
 type Cell = string | number | boolean | null | undefined;
 
-/** One field, quoted when RFC 4180 requires it. */
+/** Text a spreadsheet would read as a formula (see the file comment). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One field, quoted when RFC 4180 requires it; text that would run as a formula is defused. */
 export function csvField(value: Cell): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'string' && FORMULA_START.test(value)) return `"'${value.replaceAll('"', '""')}"`;
   const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

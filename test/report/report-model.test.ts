@@ -174,6 +174,14 @@ describe('CSV (RFC 4180)', () => {
     expect(csvField('two\nlines')).toBe('"two\nlines"');
     expect(csvField(' padded')).toBe('" padded"');
     expect(csvField(null)).toBe('');
+    // Text a spreadsheet would run is defused; numbers, negative ones too, are not touched.
+    expect(csvField('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(csvField('+1')).toBe('"\'+1"');
+    expect(csvField('-2+3')).toBe('"\'-2+3"');
+    expect(csvField('@SUM(A1)')).toBe('"\'@SUM(A1)"');
+    expect(csvField('\tcmd')).toBe('"\'\tcmd"');
+    expect(csvField(-0.05)).toBe('-0.05');
+    expect(csvField('a=b')).toBe('a=b');
     expect(csvField(true)).toBe('true');
     expect(toCsv(['a', 'b'], [[1, 'x,y']])).toBe('a,b\r\n1,"x,y"\r\n');
   });
