@@ -124,7 +124,7 @@ function buildProgram(io: Io): Command {
     .showHelpAfterError('(run with --help for usage)');
 
   addAnalysisOptions(addMappingOptions(program.command('analyze')))
-    .argument('[files...]', 'event logs or unit tables (.csv, .csv.gz, .tsv, .ndjson, .parquet)')
+    .argument('[files...]', 'event logs or unit tables (.csv, .csv.gz, .tsv, .ndjson, .parquet, .arrow)')
     .description('import files (if given) and analyse every experiment in the database')
     .action(async (files: string[], flags: CliFlags) => {
       if (files.length === 0 && !flags.db) throw new UsageError('analyze needs FILE... or --db PATH');

@@ -91,7 +91,7 @@ async function isDirectory(path: string): Promise<boolean> {
 export function registerReportCommand(program: Command, deps: ReportCommandDeps): void {
   const { io } = deps;
   deps.addOptions(program.command('report'))
-    .argument('[files...]', 'event logs or unit tables (.csv, .csv.gz, .tsv, .ndjson, .parquet)')
+    .argument('[files...]', 'event logs or unit tables (.csv, .csv.gz, .tsv, .ndjson, .parquet, .arrow)')
     .description('import files (if given) and write the decision report of each experiment (html, pdf, csv, json, audit-csv)')
     .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('html'))
     .option('--out <path>', 'file to write; a folder when there are several experiments')

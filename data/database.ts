@@ -6,7 +6,7 @@
  */
 import { totalmem, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk, type DuckDBValue } from '@duckdb/node-api';
 import { migrate } from './migrations.ts';
 
 export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
@@ -26,6 +26,11 @@ export interface Database {
    * database as it was, and is rethrown.
    */
   transaction<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Appends rows to the temp table `table` with DuckDB's appender: `write` hands it data chunks
+   * (at most 2,048 rows each, the table's column types); the rows are flushed when `write` ends.
+   */
+  append(table: string, write: (appendChunk: (chunk: DuckDBDataChunk) => void) => Promise<void>): Promise<void>;
   /** Aborts the statement in flight (used by cancel). */
   interrupt(): void;
   /**
@@ -124,6 +129,15 @@ function wrapConnection(path: string, connection: DuckDBConnection, closeInstanc
         throw error;
       } finally {
         inTransaction = false;
+      }
+    },
+    async append(table, write): Promise<void> {
+      const appender = await connection.createAppender(table, 'main', 'temp');
+      try {
+        await write((chunk) => appender.appendDataChunk(chunk));
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
       }
     },
     interrupt(): void {

@@ -6,7 +6,7 @@ import type { FileRef } from '../contract/desk-api.ts';
 
 /** The formats the importer reads (SPEC §2.1), gzip-compressed CSV included. */
 export const DATA_FILE_FILTERS: OpenDialogOptions['filters'] = [
-  { name: 'Experiment data', extensions: ['csv', 'tsv', 'gz', 'ndjson', 'jsonl', 'parquet', 'arrow'] },
+  { name: 'Experiment data', extensions: ['csv', 'tsv', 'gz', 'ndjson', 'jsonl', 'parquet', 'arrow', 'arrows', 'feather', 'ipc'] },
   { name: 'All files', extensions: ['*'] },
 ];
 

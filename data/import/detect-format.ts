@@ -4,8 +4,9 @@
  */
 import { open } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { isArrowIpc } from './arrow-ipc.ts';
 
-export type FileFormat = 'csv' | 'ndjson' | 'parquet';
+export type FileFormat = 'csv' | 'ndjson' | 'parquet' | 'arrow';
 
 export interface SniffResult {
   readonly format: FileFormat;
@@ -36,12 +37,16 @@ export class MappingRequiredError extends ImportInputError {
 const SNIFF_BYTES = 256 * 1024;
 const DELIMITERS = [',', ';', '\t', '|'] as const;
 
-/** Format from the file name: `.csv`, `.tsv`, `.txt` (+`.gz`) → csv; `.ndjson`, `.jsonl`, `.json` → ndjson; `.parquet` → parquet. */
+/**
+ * Format from the file name: `.csv`, `.tsv`, `.txt` (+`.gz`) → csv; `.ndjson`, `.jsonl`, `.json` →
+ * ndjson; `.parquet` → parquet; `.arrow`, `.arrows`, `.feather`, `.ipc` → arrow (Arrow IPC).
+ */
 export function formatFromPath(path: string): { format: FileFormat; gzip: boolean } | null {
   const lower = path.toLowerCase();
   const gzip = lower.endsWith('.gz');
   const name = gzip ? lower.slice(0, -3) : lower;
   if (name.endsWith('.parquet') || name.endsWith('.pq')) return gzip ? null : { format: 'parquet', gzip };
+  if (['.arrow', '.arrows', '.feather', '.ipc'].some((ext) => name.endsWith(ext))) return gzip ? null : { format: 'arrow', gzip };
   if (name.endsWith('.ndjson') || name.endsWith('.jsonl') || name.endsWith('.json')) return { format: 'ndjson', gzip };
   if (name.endsWith('.csv') || name.endsWith('.tsv') || name.endsWith('.txt')) return { format: 'csv', gzip };
   return null;
@@ -53,7 +58,7 @@ export function formatFromPath(path: string): { format: FileFormat; gzip: boolea
  */
 export async function sniffFile(path: string): Promise<SniffResult> {
   const kind = formatFromPath(path);
-  if (!kind) throw new ImportInputError(`${path}: unknown file type (expected .csv, .tsv, .csv.gz, .ndjson, .jsonl or .parquet)`);
+  if (!kind) throw new ImportInputError(`${path}: unknown file type (expected .csv, .tsv, .csv.gz, .ndjson, .jsonl, .parquet or .arrow)`);
   let head: Buffer;
   try {
     const handle = await open(path, 'r');
@@ -70,6 +75,10 @@ export async function sniffFile(path: string): Promise<SniffResult> {
   if (head.length === 0) throw new ImportInputError(`${path}: file is empty`);
   if (kind.format === 'parquet') {
     if (head.subarray(0, 4).toString('latin1') !== 'PAR1') throw new ImportInputError(`${path}: not a Parquet file`);
+    return { ...kind, delimiter: ',', header: [] };
+  }
+  if (kind.format === 'arrow') {
+    if (!isArrowIpc(head)) throw new ImportInputError(`${path}: not an Arrow IPC file or stream`);
     return { ...kind, delimiter: ',', header: [] };
   }
   const text = kind.gzip ? gunzipPrefix(path, head) : head.toString('utf8');

@@ -168,7 +168,9 @@ export async function importFile(db: Database, path: string, options: ImportOpti
         // A quote somewhere after the sampled start: the lines are not records.
         await staged?.discard();
         staged = undefined;
-        const stagedFile = await stageFile(db, absolute, sniff);
+        const stagedFile = await stageFile(db, absolute, sniff, {
+          onRows: (rows, fraction) => report('reading', fraction === null ? 0 : Math.round(bytes * fraction), rows), signal: options.signal,
+        });
         throwIfAborted(options.signal);
         const resolved = await resolveHeader(stagedFile.header);
         const mapping = resolved.mapping.shape === 'unit_table' ? await inferMetricColumns(db, resolved.mapping) : resolved.mapping;

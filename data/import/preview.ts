@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import type { FilePreview } from '../../contract/desk-api.ts';
 import type { MappingOptions } from '../../contract/mapping.ts';
 import { quoteIdentifier, type Database } from '../database.ts';
+import { arrowDistinct, arrowHead } from './arrow-ipc.ts';
 import { ImportInputError, sniffFile } from './detect-format.ts';
 import { headerSignature, resolveMapping, columnMappingSchema, type ColumnMapping } from './mapping.ts';
 
@@ -29,19 +30,23 @@ function isNumeric(value: string | null): boolean {
 export async function previewFile(db: Database, path: string, displayName = basename(path)): Promise<FilePreview> {
   const sniff = await sniffFile(path);
   let rows: Record<string, unknown>[];
+  let arrow: { header: string[]; rows: (string | null)[][] } | null = null;
   try {
     if (sniff.format === 'csv') {
       rows = await db.query(`SELECT * FROM read_csv($path, delim = $delim, quote = '"', escape = '"', header = true, all_varchar = true, ignore_errors = true) LIMIT ${PREVIEW_ROWS}`, { path, delim: sniff.delimiter });
     } else if (sniff.format === 'ndjson') {
       rows = await db.query(`SELECT * FROM read_json($path, format = 'newline_delimited', ignore_errors = true) LIMIT ${PREVIEW_ROWS}`, { path });
+    } else if (sniff.format === 'arrow') {
+      arrow = await arrowHead(path, PREVIEW_ROWS);
+      rows = [];
     } else {
       rows = await db.query(`SELECT * FROM read_parquet($path) LIMIT ${PREVIEW_ROWS}`, { path });
     }
   } catch (error) {
     throw new ImportInputError(`${displayName}: cannot be read (${(error as Error).message.split('\n')[0]})`);
   }
-  const header = rows.length > 0 ? Object.keys(rows[0]!) : [...sniff.header];
-  const text = rows.map((row) => header.map((name) => (row[name] === null || row[name] === undefined ? null : String(row[name]))));
+  const header = arrow ? arrow.header : rows.length > 0 ? Object.keys(rows[0]!) : [...sniff.header];
+  const text = arrow ? arrow.rows : rows.map((row) => header.map((name) => (row[name] === null || row[name] === undefined ? null : String(row[name]))));
   const column = (name: string): (string | null)[] => text.map((r) => r[header.indexOf(name)] ?? null);
 
   const saved = await db.query<{ mapping: string }>('SELECT mapping FROM column_mappings WHERE header_signature = $sig', { sig: headerSignature(header) });
@@ -60,10 +65,9 @@ export async function previewFile(db: Database, path: string, displayName = base
     header.find((h) => h !== unit && !column(h).every(isNumeric) && new Set(column(h)).size <= 5);
   const taken = new Set([unit, experiment, timestamp, variant]);
   const metrics = header.filter((h) => !taken.has(h) && column(h).every(isNumeric));
-  const variantValues = variant
-    ? (await db.query<{ v: string }>(`SELECT DISTINCT v FROM (SELECT CAST(${quoteIdentifier(variant)} AS VARCHAR) AS v FROM ${readExpression(sniff.format)}) WHERE v IS NOT NULL ORDER BY v LIMIT 50`,
-      { path, ...(sniff.format === 'csv' ? { delim: sniff.delimiter } : {}) })).map((r) => r.v)
-    : [];
+  const variantValues = !variant ? [] : sniff.format === 'arrow' ? await arrowDistinct(path, variant, 50)
+    : (await db.query<{ v: string }>(`SELECT DISTINCT v FROM (SELECT CAST(${quoteIdentifier(variant)} AS VARCHAR) AS v FROM ${readExpression(sniff.format)}) WHERE v IS NOT NULL ORDER BY v LIMIT 50`,
+      { path, ...(sniff.format === 'csv' ? { delim: sniff.delimiter } : {}) })).map((r) => r.v);
   const control = variantValues.find((v) => CONTROL_VALUES.test(v.trim()));
   const guess: MappingOptions = {
     ...(unit && { unit }), ...(variant && { variant }), ...(timestamp && { timestamp }), ...(experiment && { experiment }),

@@ -5,6 +5,7 @@
  * detail). Typed validation happens afterwards, in SQL, on `stage`.
  */
 import { quoteIdentifier, toNumber, type Database } from '../database.ts';
+import { stageArrowIpc } from './arrow-ipc.ts';
 import { ImportInputError, type SniffResult } from './detect-format.ts';
 
 export interface StageResult {
@@ -18,15 +19,23 @@ export interface StageResult {
   readonly exactLines: boolean;
 }
 
+/** For formats read in Node (Arrow IPC): progress and cancellation between record batches. */
+export interface StageOptions {
+  /** Rows read so far and, when known, the share of the file read. */
+  readonly onRows?: (rows: number, fraction: number | null) => void;
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Stages `path` according to its sniffed format.
  * @throws ImportInputError when DuckDB cannot read the file at all.
  */
-export async function stageFile(db: Database, path: string, sniff: SniffResult): Promise<StageResult> {
+export async function stageFile(db: Database, path: string, sniff: SniffResult, options: StageOptions = {}): Promise<StageResult> {
   await dropStageTables(db);
   try {
     if (sniff.format === 'csv') return await stageCsv(db, path, sniff.delimiter);
     if (sniff.format === 'ndjson') return await stageNdjson(db, path);
+    if (sniff.format === 'arrow') return await stageArrow(db, path, options);
     return await stageParquet(db, path);
   } catch (error) {
     if (error instanceof ImportInputError) throw error;
@@ -174,4 +183,11 @@ async function stageParquet(db: Database, path: string): Promise<StageResult> {
   const parsed = toNumber((await db.query<{ n: bigint }>('SELECT count(*) AS n FROM stage'))[0]!.n)!;
   await db.run('DROP TABLE stage_parquet');
   return { header, parsedRows: parsed, parseRejects: 0, exactLines: true };
+}
+
+/** Arrow IPC: read in Node (`arrow-ipc.ts`), then as Parquet rows: no parser rejects, exact "lines". */
+async function stageArrow(db: Database, path: string, options: StageOptions): Promise<StageResult> {
+  const { header, rows } = await stageArrowIpc(db, path, 'stage', options);
+  await db.run(`CREATE TEMP TABLE stage_parse_rejects (__line BIGINT, __raw VARCHAR, reason VARCHAR, detail VARCHAR, record_no BIGINT)`);
+  return { header, parsedRows: rows, parseRejects: 0, exactLines: true };
 }

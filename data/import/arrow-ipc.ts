@@ -1,0 +1,176 @@
+/**
+ * Arrow IPC input (SPEC §2.1): the file format (`ARROW1` magic; `.arrow`, `.feather` v2, `.ipc`)
+ * and the stream format (`.arrows`). DuckDB has no built-in reader for them (its `arrow`
+ * extension cannot be installed offline), so apache-arrow reads the record batches in Node and
+ * DuckDB's appender writes each value, as text, into a temp table that is then validated like
+ * the rows of a Parquet file: "line" = row number + 1 (line 1 is the virtual header), raw text =
+ * the row as a JSON object of those texts.
+ *
+ * Values become the text the validators parse (`sql-parsers.ts`): timestamps ISO-8601 at the
+ * column's precision (with `Z` when the column has a time zone; a zone-less column stays zone-less
+ * and is read as UTC, SPEC §2.1), dates `YYYY-MM-DD`, integers in full (64-bit included), floats
+ * as `String(x)`, booleans `true`/`false`, dictionaries decoded, nested values as JSON.
+ */
+import { open } from 'node:fs/promises';
+import { DataType, RecordBatchReader, TimeUnit, type Field, type Vector } from 'apache-arrow';
+import { DuckDBDataChunk, BIGINT, VARCHAR } from '@duckdb/node-api';
+import type { Database } from '../database.ts';
+
+/** Rows per DuckDB data chunk (DuckDB's vector size). */
+const CHUNK_ROWS = 2048;
+
+/** What {@link stageArrowIpc} wrote. */
+export interface ArrowStage {
+  readonly header: readonly string[];
+  readonly rows: number;
+}
+
+/** Whether the first bytes of a file are an Arrow IPC file (`ARROW1`) or stream (continuation marker). */
+export function isArrowIpc(head: Buffer): boolean {
+  if (head.subarray(0, 6).toString('latin1') === 'ARROW1') return true;
+  return head.length >= 8 && head.readUInt32LE(0) === 0xffffffff && head.readInt32LE(4) > 0;
+}
+
+/** The text of value `i` of `vector` (see the module comment), or null. */
+function cellText(vector: Vector, type: DataType, i: number): string | null {
+  if (!vector.isValid(i)) return null;
+  if (DataType.isTimestamp(type)) {
+    const data = vector.data[0]!;
+    const raw = (data.values as BigInt64Array)[data.offset + i]!;
+    return isoFromUnit(raw, type.unit, type.timezone !== null && type.timezone !== '');
+  }
+  const value: unknown = vector.get(i);
+  if (value === null || value === undefined) return null;
+  if (DataType.isDate(type)) return new Date(Number(value)).toISOString().slice(0, 10);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return Number.isNaN(value) ? null : String(value);
+  if (value instanceof Date) return value.toISOString();
+  const json = (value as { toJSON?: () => unknown }).toJSON?.() ?? value;
+  return JSON.stringify(json, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+const PER_MICROSECOND: Record<TimeUnit, bigint> = {
+  [TimeUnit.SECOND]: 0n, [TimeUnit.MILLISECOND]: 0n, [TimeUnit.MICROSECOND]: 1n, [TimeUnit.NANOSECOND]: 1000n,
+};
+
+/** ISO-8601 of a timestamp in `unit` since the epoch, to the microsecond (DuckDB's precision). */
+export function isoFromUnit(raw: bigint, unit: TimeUnit, zoned: boolean): string {
+  let micros: bigint;
+  if (unit === TimeUnit.SECOND) micros = raw * 1_000_000n;
+  else if (unit === TimeUnit.MILLISECOND) micros = raw * 1000n;
+  else micros = raw / PER_MICROSECOND[unit] - (raw % PER_MICROSECOND[unit] < 0n ? 1n : 0n);
+  const floorMs = micros / 1000n - (micros % 1000n < 0n ? 1n : 0n);
+  const extra = micros - floorMs * 1000n; // 0 … 999 microseconds
+  const iso = new Date(Number(floorMs)).toISOString(); // …T10:00:00.123Z
+  const fraction = extra === 0n ? '' : String(extra).padStart(3, '0');
+  return `${iso.slice(0, -1)}${fraction}${zoned ? 'Z' : ''}`;
+}
+
+/** An open Arrow IPC file or stream: its schema's fields, then its record batches. */
+interface ArrowSource {
+  readonly fields: readonly Field[];
+  /** Record batches in a file (the footer says), or null for a stream. */
+  readonly batchCount: number | null;
+  readonly batches: AsyncIterable<{ readonly columns: readonly Vector[]; readonly rows: number }>;
+  readonly close: () => Promise<void>;
+}
+
+/** Opens the Arrow IPC file or stream `path` and reads its schema. */
+async function openArrow(path: string): Promise<ArrowSource> {
+  const handle = await open(path);
+  try {
+    const reader = await RecordBatchReader.from(handle);
+    await reader.open();
+    const fields: readonly Field[] = reader.schema.fields;
+    if (fields.length === 0) throw new Error('no columns');
+    if (new Set(fields.map((f) => f.name)).size !== fields.length) throw new Error('duplicate column names');
+    const batches = (async function* () {
+      for await (const batch of reader) yield { columns: fields.map((f) => batch.getChild(f.name)!), rows: batch.numRows };
+    })();
+    const batchCount = reader.isFile() ? reader.numRecordBatches : null;
+    return { fields, batchCount, batches, close: () => handle.close() };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+/** Calls `each` with every record batch of `path` until it returns false; returns the fields. */
+async function eachBatch(
+  path: string, each: (fields: readonly Field[], columns: readonly Vector[], rows: number) => boolean | void,
+): Promise<readonly Field[]> {
+  const source = await openArrow(path);
+  try {
+    for await (const batch of source.batches) if (each(source.fields, batch.columns, batch.rows) === false) break;
+    return source.fields;
+  } finally {
+    await source.close();
+  }
+}
+
+/** The header and the first `limit` rows of an Arrow IPC file or stream, as text (the mapping dialog's preview). */
+export async function arrowHead(path: string, limit: number): Promise<{ header: string[]; rows: (string | null)[][] }> {
+  const rows: (string | null)[][] = [];
+  const fields = await eachBatch(path, (fs, columns, count) => {
+    for (let i = 0; i < count && rows.length < limit; i++) rows.push(fs.map((f, c) => cellText(columns[c]!, f.type, i)));
+    return rows.length < limit;
+  });
+  return { header: fields.map((f) => f.name), rows };
+}
+
+/** The distinct non-null texts of `column`, sorted, at most `limit` of them. */
+export async function arrowDistinct(path: string, column: string, limit: number): Promise<string[]> {
+  const seen = new Set<string>();
+  await eachBatch(path, (fields, columns, count) => {
+    const c = fields.findIndex((f) => f.name === column);
+    if (c < 0) return false;
+    for (let i = 0; i < count; i++) {
+      const text = cellText(columns[c]!, fields[c]!.type, i);
+      if (text !== null) seen.add(text);
+    }
+  });
+  return [...seen].sort().slice(0, limit);
+}
+
+/**
+ * Reads the Arrow IPC file or stream `path` into the temp table `table` (the header's columns as
+ * VARCHAR, then `__line` BIGINT and `__raw` VARCHAR). `onRows` hears the rows written so far and,
+ * for a file (whose footer counts its batches), the share of batches read; `signal` stops between
+ * batches.
+ * @throws Error when the file is not valid Arrow IPC (the caller names the file).
+ */
+export async function stageArrowIpc(
+  db: Database, path: string, table: string, options: { onRows?: (rows: number, fraction: number | null) => void; signal?: AbortSignal } = {},
+): Promise<ArrowStage> {
+  const source = await openArrow(path);
+  try {
+    const { fields } = source;
+    const header = fields.map((f) => f.name);
+    const definitions = [...header.map((name) => `"${name.replaceAll('"', '""')}" VARCHAR`), '__line BIGINT', '__raw VARCHAR'];
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} (${definitions.join(', ')})`);
+    const types = [...header.map(() => VARCHAR), BIGINT, VARCHAR];
+    let rows = 0;
+    let batches = 0;
+    await db.append(table, async (appendChunk) => {
+      for await (const { columns, rows: count } of source.batches) {
+        if (options.signal?.aborted) throw new Error('interrupted');
+        for (let start = 0; start < count; start += CHUNK_ROWS) {
+          const n = Math.min(CHUNK_ROWS, count - start);
+          const texts = fields.map((f, c) => Array.from({ length: n }, (_, k) => cellText(columns[c]!, f.type, start + k)));
+          const lines = Array.from({ length: n }, (_, k) => BigInt(rows + start + k + 2));
+          const raws = Array.from({ length: n }, (_, k) => JSON.stringify(Object.fromEntries(header.map((name, c) => [name, texts[c]![k]]))));
+          const chunk = DuckDBDataChunk.create(types, n);
+          chunk.setColumns([...texts, lines, raws]);
+          appendChunk(chunk);
+        }
+        rows += count;
+        batches += 1;
+        options.onRows?.(rows, source.batchCount ? batches / source.batchCount : null);
+      }
+    });
+    return { header, rows };
+  } finally {
+    await source.close();
+  }
+}
