@@ -3,8 +3,8 @@
  * and the stream format (`.arrows`). DuckDB has no built-in reader for them (its `arrow`
  * extension cannot be installed offline), so apache-arrow reads the record batches in Node and
  * DuckDB's appender writes each value, as text, into a temp table that is then validated like
- * the rows of a Parquet file: "line" = row number + 1 (line 1 is the virtual header), raw text =
- * the row as a JSON object of those texts.
+ * the rows of a Parquet file (`stage.ts`): "line" = row number + 1 (line 1 is the virtual header),
+ * raw text = the row as a JSON object of those texts.
  *
  * Values become the text the validators parse (`sql-parsers.ts`): timestamps ISO-8601 at the
  * column's precision (with `Z` when the column has a time zone; a zone-less column stays zone-less
@@ -13,8 +13,8 @@
  */
 import { open } from 'node:fs/promises';
 import { DataType, RecordBatchReader, TimeUnit, type Field, type Vector } from 'apache-arrow';
-import { DuckDBDataChunk, BIGINT, VARCHAR } from '@duckdb/node-api';
-import type { Database } from '../database.ts';
+import { DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
+import { quoteIdentifier, type Database } from '../database.ts';
 
 /** Rows per DuckDB data chunk (DuckDB's vector size). */
 const CHUNK_ROWS = 2048;
@@ -48,6 +48,13 @@ function cellText(vector: Vector, type: DataType, i: number): string | null {
   if (value instanceof Date) return value.toISOString();
   const json = (value as { toJSON?: () => unknown }).toJSON?.() ?? value;
   return JSON.stringify(json, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** The texts of a whole column of a record batch (strings and dictionaries of strings as they are). */
+function columnTexts(vector: Vector, type: DataType): (string | null)[] {
+  const textual = DataType.isUtf8(type) || DataType.isLargeUtf8(type) || (DataType.isDictionary(type) && DataType.isUtf8(type.dictionary));
+  if (textual) return [...(vector as Vector<DataType> & Iterable<string | null>)];
+  return Array.from({ length: vector.length }, (_, i) => cellText(vector, type, i));
 }
 
 const PER_MICROSECOND: Record<TimeUnit, bigint> = {
@@ -134,10 +141,9 @@ export async function arrowDistinct(path: string, column: string, limit: number)
 }
 
 /**
- * Reads the Arrow IPC file or stream `path` into the temp table `table` (the header's columns as
- * VARCHAR, then `__line` BIGINT and `__raw` VARCHAR). `onRows` hears the rows written so far and,
- * for a file (whose footer counts its batches), the share of batches read; `signal` stops between
- * batches.
+ * Reads the Arrow IPC file or stream `path` into the temp table `table`: the header's columns as
+ * VARCHAR, in file order. `onRows` hears the rows written so far and, for a file (whose footer
+ * counts its batches), the share of batches read; `signal` stops between batches.
  * @throws Error when the file is not valid Arrow IPC (the caller names the file).
  */
 export async function stageArrowIpc(
@@ -147,21 +153,18 @@ export async function stageArrowIpc(
   try {
     const { fields } = source;
     const header = fields.map((f) => f.name);
-    const definitions = [...header.map((name) => `"${name.replaceAll('"', '""')}" VARCHAR`), '__line BIGINT', '__raw VARCHAR'];
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} (${definitions.join(', ')})`);
-    const types = [...header.map(() => VARCHAR), BIGINT, VARCHAR];
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} (${header.map((name) => `${quoteIdentifier(name)} VARCHAR`).join(', ')})`);
+    const types = header.map(() => VARCHAR);
     let rows = 0;
     let batches = 0;
     await db.append(table, async (appendChunk) => {
       for await (const { columns, rows: count } of source.batches) {
         if (options.signal?.aborted) throw new Error('interrupted');
+        const texts = fields.map((f, c) => columnTexts(columns[c]!, f.type));
         for (let start = 0; start < count; start += CHUNK_ROWS) {
-          const n = Math.min(CHUNK_ROWS, count - start);
-          const texts = fields.map((f, c) => Array.from({ length: n }, (_, k) => cellText(columns[c]!, f.type, start + k)));
-          const lines = Array.from({ length: n }, (_, k) => BigInt(rows + start + k + 2));
-          const raws = Array.from({ length: n }, (_, k) => JSON.stringify(Object.fromEntries(header.map((name, c) => [name, texts[c]![k]]))));
-          const chunk = DuckDBDataChunk.create(types, n);
-          chunk.setColumns([...texts, lines, raws]);
+          const end = Math.min(count, start + CHUNK_ROWS);
+          const chunk = DuckDBDataChunk.create(types, end - start);
+          chunk.setColumns(texts.map((column) => column.slice(start, end)));
           appendChunk(chunk);
         }
         rows += count;

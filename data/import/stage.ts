@@ -48,7 +48,8 @@ export async function stageFile(db: Database, path: string, sniff: SniffResult, 
 /** Drops every temp table an import may have left (staging and the fast path's). */
 export async function dropStageTables(db: Database): Promise<void> {
   const tables = ['stage', 'stage_parse_rejects', 'stage_records', 'stage_parsed', 'stage_lines', 'stage_json', 'stage_parquet',
-    'stage_csv_errors', 'stage_csv_scans', 'stage_checked', 'stage_dups', 'stage_pass', 'stage_skipped', 'stage_exposures', 'stage_flags', 'stage_line_hashes'];
+    'stage_csv_errors', 'stage_csv_scans', 'stage_checked', 'stage_dups', 'stage_pass', 'stage_skipped', 'stage_exposures', 'stage_flags', 'stage_line_hashes',
+    'stage_arrow'];
   await db.run(tables.map((table) => `DROP TABLE IF EXISTS ${table};`).join(' '));
 }
 
@@ -187,7 +188,13 @@ async function stageParquet(db: Database, path: string): Promise<StageResult> {
 
 /** Arrow IPC: read in Node (`arrow-ipc.ts`), then as Parquet rows: no parser rejects, exact "lines". */
 async function stageArrow(db: Database, path: string, options: StageOptions): Promise<StageResult> {
-  const { header, rows } = await stageArrowIpc(db, path, 'stage', options);
+  const { header, rows } = await stageArrowIpc(db, path, 'stage_arrow', options);
+  const columns = header.map((name) => quoteIdentifier(name)).join(', ');
+  const rawObject = header.map((name) => `${quoteIdentifier(name)} := ${quoteIdentifier(name)}`).join(', ');
+  // Rows were appended in file order; "line" = row number + 1, as for Parquet.
+  await db.run(`CREATE TEMP TABLE stage AS SELECT ${columns}, rowid - (SELECT min(rowid) FROM stage_arrow) + 2 AS __line,
+                CAST(to_json(struct_pack(${rawObject})) AS VARCHAR) AS __raw FROM stage_arrow ORDER BY rowid`);
   await db.run(`CREATE TEMP TABLE stage_parse_rejects (__line BIGINT, __raw VARCHAR, reason VARCHAR, detail VARCHAR, record_no BIGINT)`);
+  await db.run('DROP TABLE stage_arrow');
   return { header, parsedRows: rows, parseRejects: 0, exactLines: true };
 }
