@@ -30,6 +30,7 @@ export interface CliFlags {
   minSample?: string;
   minRuntime?: string;
   prePeriod?: string;
+  funnel?: string;
 }
 
 /** Repeatable flag collector for commander. */
@@ -70,6 +71,7 @@ function numberFlag(name: string, value: string | undefined): number | undefined
 
 const FLAG_OF_SETTING: Record<string, string> = {
   minSamplePerVariant: 'min-sample', minRuntimeDays: 'min-runtime', cupedPrePeriodDays: 'pre-period', exposureFrom: 'from', exposureTo: 'to',
+  funnelSteps: 'funnel',
 };
 
 /** Analysis settings from flags, defaults elsewhere. @throws UsageError for an out-of-range value. */
@@ -86,6 +88,7 @@ export function analysisSettings(flags: CliFlags): AnalysisSettings {
     exposureFrom: flags.from,
     exposureTo: flags.to,
     segment: flags.segment,
+    funnelSteps: flags.funnel === undefined ? undefined : flags.funnel.split(',').map((step) => step.trim()).filter(Boolean),
   };
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
   try {

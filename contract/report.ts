@@ -22,11 +22,19 @@ export interface PowerReport {
   readonly daysStillNeeded: number | null;
 }
 
+/** A funnel metric's step (SPEC §3): `index` s from 1, the step's event name. */
+export interface FunnelStep {
+  readonly index: number;
+  readonly event: string;
+}
+
 export interface MetricReport extends MetricResult {
   /** Units that count for this metric (retention: mature units only). */
   readonly eligibleUnits: number;
   /** Whether a CUPED covariate was asked for this metric. */
   readonly cupedRequested: boolean;
+  /** Set on funnel metrics: share of units that reached this step, in order, after exposure. */
+  readonly funnelStep?: FunnelStep;
 }
 
 export interface ExperimentReport {

@@ -14,6 +14,12 @@ export const DEFAULT_CONVERSION_EVENTS = [
   'conversion', 'checkout.completed', 'checkout_complete', 'order.completed', 'plan.changed', 'plan_change',
 ] as const;
 
+/**
+ * Default funnel (SPEC §3 funnel steps): the canonical names of a checkout. Funnel metrics are
+ * reported when every step occurs among the imported events.
+ */
+export const DEFAULT_FUNNEL_STEPS = ['page_view', 'checkout.started', 'checkout.completed'] as const;
+
 export const analysisSettingsSchema = z.object({
   /** Two-sided significance level. */
   alpha: z.number().gt(0).lt(1).default(0.05),
@@ -31,6 +37,10 @@ export const analysisSettingsSchema = z.object({
   cuped: z.boolean().default(true),
   exposureEvents: z.array(z.string().min(1)).min(1).default([...DEFAULT_EXPOSURE_EVENTS]),
   conversionEvents: z.array(z.string().min(1)).min(1).default([...DEFAULT_CONVERSION_EVENTS]),
+  /** Ordered event names of the funnel: step s is reached after t0 in this order; empty = no funnel. */
+  funnelSteps: z.array(z.string().min(1)).max(10)
+    .refine((steps) => new Set(steps).size === steps.length, { message: 'funnel steps must be different events' })
+    .default([...DEFAULT_FUNNEL_STEPS]),
   /** Control variant override (otherwise: mapping, is_control, "control", first). */
   control: z.string().min(1).optional(),
   /** Exposure date filter, UTC, half-open [from, to). ISO-8601 dates or timestamps. */

@@ -61,7 +61,10 @@ export function analyzeExperiment(frame: ExperimentFrame, settings: AnalysisSett
       control,
       arms: [...metric.input.arms].sort((a, b) => order(a.variant) - order(b.variant)),
     };
-    return { ...analyzeMetric(input, test), eligibleUnits: metric.eligibleUnits, cupedRequested: metric.covariateRequested };
+    return {
+      ...analyzeMetric(input, test), eligibleUnits: metric.eligibleUnits, cupedRequested: metric.covariateRequested,
+      ...(metric.funnelStep && { funnelStep: metric.funnelStep }),
+    };
   });
 
   const srm = sampleRatioMismatch(arms.map((arm) => arm.units));

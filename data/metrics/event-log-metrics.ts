@@ -8,7 +8,7 @@ import type { CovariateMoments, RatioMoments } from '../../stats/index.ts';
 import { toNumber, type Database } from '../database.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
 import type { ExperimentFrame, MetricFrame } from './experiment-frame.ts';
-import { MEAN_METRICS, RETENTION_DAYS, unitMetrics, unitSums } from './unit-metrics-cache.ts';
+import { RETENTION_DAYS, unitMetrics, unitSums } from './unit-metrics-cache.ts';
 
 export { RETENTION_DAYS };
 
@@ -21,7 +21,7 @@ type Sums = Record<string, unknown>;
 export async function eventLogFrames(db: Database, settings: AnalysisSettings, experimentId: string | null = null): Promise<ExperimentFrame[]> {
   const cache = await unitMetrics(db, settings);
   const source = await unitSums(db, settings, experimentId);
-  const columns = [...MEAN_METRICS.flatMap((m) => ['n', 'sum', 'sum2', 'x', 'x2', 'xy'].map((suffix) => `${m.name}__${suffix}`)), 'aov__numden'];
+  const columns = [...cache.metrics.flatMap((m) => ['n', 'sum', 'sum2', 'x', 'x2', 'xy'].map((suffix) => `${m.column}__${suffix}`)), 'aov__numden'];
   const arms = await db.query<Sums>(`
     SELECT experiment_id, variant_id, ${columns.map((c) => `sum(${c}) AS ${c}`).join(', ')}
     FROM ${source.sql} GROUP BY experiment_id, variant_id ORDER BY experiment_id, variant_id`, source.params);
@@ -33,13 +33,14 @@ export async function eventLogFrames(db: Database, settings: AnalysisSettings, e
     const id = experiment.id;
     const rows = arms.filter((row) => row.experiment_id === id);
     const metrics: MetricFrame[] = [];
-    for (const definition of MEAN_METRICS) {
-      const moments = rows.map((row) => ({ variant: String(row.variant_id), moments: covariateMoments(row, definition.name) }));
+    for (const definition of cache.metrics) {
+      const moments = rows.map((row) => ({ variant: String(row.variant_id), moments: covariateMoments(row, definition.column) }));
       metrics.push({
         input: { name: definition.name, type: definition.type, arms: moments, covariate: true },
         covariateRequested: true,
         eligibleUnits: moments.reduce((total, arm) => total + arm.moments.n, 0),
         retentionDay: definition.retentionDay,
+        funnelStep: definition.funnelStep,
       });
       if (definition.name === 'orders_per_user') {
         const ratioArms = rows.map((row) => ({ variant: String(row.variant_id), moments: ratioMoments(row) }));
@@ -48,6 +49,7 @@ export async function eventLogFrames(db: Database, settings: AnalysisSettings, e
           covariateRequested: false,
           eligibleUnits: ratioArms.reduce((total, arm) => total + arm.moments.n, 0),
           retentionDay: null,
+          funnelStep: null,
         });
       }
     }

@@ -3,6 +3,7 @@
  * metric, each arm's sufficient statistics (the `MetricInput` of `stats/`). No event rows.
  */
 import type { MetricInput } from '../../stats/index.ts';
+import type { FunnelStep } from '../../contract/report.ts';
 
 export interface ArmCount {
   readonly variant: string;
@@ -20,6 +21,8 @@ export interface MetricFrame {
   readonly eligibleUnits: number;
   /** Retention day k for retention metrics (maturity), else null. */
   readonly retentionDay: number | null;
+  /** Funnel step s (1-based) and its event name for funnel metrics, else null. */
+  readonly funnelStep: FunnelStep | null;
 }
 
 export interface ExperimentFrame {

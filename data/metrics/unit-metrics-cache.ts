@@ -36,7 +36,7 @@ export const UNIT_CUBE_TABLE = 'analysis_unit_cube';
 export const ACTIVE_DAY_BITS = 31;
 const DAY_US = 86_400_000_000;
 /** Bumped whenever the SQL below changes what the tables hold: older persisted tables are rebuilt. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 /** Retention days reported as metrics (SPEC §3: D1 and D7). */
 export const RETENTION_DAYS = [1, 7] as const;
@@ -46,6 +46,8 @@ export const RETENTION_CURVE_DAYS = ACTIVE_DAY_BITS;
 /** A mean metric of the event log over the per-unit table. */
 export interface MeanMetricDefinition {
   readonly name: string;
+  /** Prefix of its sums' SQL column names (the name itself unless that is not an identifier). */
+  readonly column: string;
   readonly type: 'binomial' | 'continuous';
   /** SQL of the per-unit value over a row of the unit table. */
   readonly y: string;
@@ -54,31 +56,48 @@ export interface MeanMetricDefinition {
   /** SQL that is TRUE for units that count (retention maturity), or null for all units. */
   readonly eligible: string | null;
   readonly retentionDay: number | null;
+  /** Funnel step s (1-based) and its event name, for funnel metrics. */
+  readonly funnelStep: { readonly index: number; readonly event: string } | null;
 }
 
 /** The mean metrics in report order (`aov`, a ratio, follows `orders_per_user` in the report). */
 export const MEAN_METRICS: readonly MeanMetricDefinition[] = [
-  { name: 'conversion', type: 'binomial', y: 'converted', x: 'pre_converted', eligible: null, retentionDay: null },
-  { name: 'revenue_per_user', type: 'continuous', y: 'revenue', x: 'pre_revenue', eligible: null, retentionDay: null },
-  { name: 'orders_per_user', type: 'continuous', y: 'orders', x: 'pre_orders', eligible: null, retentionDay: null },
+  { name: 'conversion', column: 'conversion', type: 'binomial', y: 'converted', x: 'pre_converted', eligible: null, retentionDay: null, funnelStep: null },
+  { name: 'revenue_per_user', column: 'revenue_per_user', type: 'continuous', y: 'revenue', x: 'pre_revenue', eligible: null, retentionDay: null, funnelStep: null },
+  { name: 'orders_per_user', column: 'orders_per_user', type: 'continuous', y: 'orders', x: 'pre_orders', eligible: null, retentionDay: null, funnelStep: null },
   ...RETENTION_DAYS.map((k) => ({
-    name: `retention_d${k}`, type: 'binomial' as const, y: activeOnDaySql(k), x: 'pre_active', eligible: matureOnDaySql(k), retentionDay: k,
+    name: `retention_d${k}`, column: `retention_d${k}`, type: 'binomial' as const, y: activeOnDaySql(k), x: 'pre_active',
+    eligible: matureOnDaySql(k), retentionDay: k, funnelStep: null,
   })),
 ];
 
 /**
+ * The mean metrics with the funnel's: step s is `funnel_<s>_<event>`, a binomial metric whose
+ * per-unit value is 1 when the unit reached steps 1 … s in order after t0 (`funnel_depth ≥ s`),
+ * and whose CUPED covariate is the same over the pre-period (`pre_funnel_depth ≥ s`).
+ */
+export function meanMetrics(funnel: readonly string[]): MeanMetricDefinition[] {
+  return [...MEAN_METRICS, ...funnel.map((event, i) => ({
+    name: `funnel_${i + 1}_${event}`, column: `funnel_${i + 1}`, type: 'binomial' as const,
+    y: `(funnel_depth >= ${i + 1})::INTEGER`, x: `(pre_funnel_depth >= ${i + 1})::INTEGER`, eligible: null, retentionDay: null,
+    funnelStep: { index: i + 1, event },
+  }))];
+}
+
+/**
  * The additive sums of a set of units, as SQL aggregates over the unit table: `n`; per mean metric
- * `<name>__n`, `__sum`, `__sum2`, `__x`, `__x2`, `__xy`; `aov__numden` (Σ revenue · orders); per
+ * (by its `column`) `<column>__n`, `__sum`, `__sum2`, `__x`, `__x2`, `__xy`; `aov__numden` (Σ revenue · orders); per
  * retention-curve day k, `b<k>` (units active on day k). Grouped with `mature_days`, so that the
  * curve's mature units on day k are the groups' `n` where `mature_days > k`.
  */
-function unitSumsSql(): string {
-  const metrics = MEAN_METRICS.map((m) => {
+function unitSumsSql(definitions: readonly MeanMetricDefinition[]): string {
+  const metrics = definitions.map((m) => {
     const f = m.eligible ? ` FILTER (WHERE ${m.eligible})` : '';
-    return `count(*)${f} AS ${m.name}__n, coalesce(sum(${m.y})${f}, 0)::DOUBLE AS ${m.name}__sum,
-            coalesce(sum((${m.y}) * (${m.y}))${f}, 0)::DOUBLE AS ${m.name}__sum2,
-            coalesce(sum(${m.x})${f}, 0)::DOUBLE AS ${m.name}__x, coalesce(sum((${m.x}) * (${m.x}))${f}, 0)::DOUBLE AS ${m.name}__x2,
-            coalesce(sum((${m.x}) * (${m.y}))${f}, 0)::DOUBLE AS ${m.name}__xy`;
+    const c = m.column;
+    return `count(*)${f} AS ${c}__n, coalesce(sum(${m.y})${f}, 0)::DOUBLE AS ${c}__sum,
+            coalesce(sum((${m.y}) * (${m.y}))${f}, 0)::DOUBLE AS ${c}__sum2,
+            coalesce(sum(${m.x})${f}, 0)::DOUBLE AS ${c}__x, coalesce(sum((${m.x}) * (${m.x}))${f}, 0)::DOUBLE AS ${c}__x2,
+            coalesce(sum((${m.x}) * (${m.y}))${f}, 0)::DOUBLE AS ${c}__xy`;
   });
   // Within a group, maturity is one value (`mature_days` is a grouping column): the curve needs
   // only how many units were active on each day.
@@ -94,7 +113,7 @@ function unitSumsSql(): string {
 export async function unitSums(
   db: Database, settings: AnalysisSettings, experimentId: string | null,
 ): Promise<{ sql: string; params: Record<string, string | null> }> {
-  await unitMetrics(db, settings);
+  const cache = await unitMetrics(db, settings);
   const params = {
     from: settings.exposureFrom ?? null, to: settings.exposureTo ?? null, segment: settings.segment ?? null, experiment: experimentId,
   };
@@ -111,7 +130,7 @@ export async function unitSums(
     };
   }
   return {
-    sql: `(SELECT experiment_id, variant_id, segment, t0_day, mature_days, ${unitSumsSql()} FROM ${UNIT_METRICS_TABLE} a
+    sql: `(SELECT experiment_id, variant_id, segment, t0_day, mature_days, ${unitSumsSql(cache.metrics)} FROM ${UNIT_METRICS_TABLE} a
            WHERE ($from IS NULL OR a.t0 >= CAST($from AS TIMESTAMPTZ)) AND ($to IS NULL OR a.t0 < CAST($to AS TIMESTAMPTZ))
              AND ${common}
            GROUP BY ALL)`,
@@ -136,6 +155,10 @@ export interface UnitMetricsCache {
   readonly markedControls: ReadonlyMap<string, ReadonlySet<string>>;
   /** Event-log experiments, in id order. */
   readonly experiments: ReadonlyMap<string, ExperimentTotals>;
+  /** The funnel's steps when every one occurs among the events, else empty (no funnel metrics). */
+  readonly funnel: readonly string[];
+  /** The mean metrics the tables hold ({@link meanMetrics} of `funnel`). */
+  readonly metrics: readonly MeanMetricDefinition[];
 }
 
 interface Entry extends UnitMetricsCache {
@@ -154,6 +177,7 @@ async function cacheKey(db: Database, settings: AnalysisSettings): Promise<strin
     conversion: [...settings.conversionEvents].sort(),
     exposure: [...settings.exposureEvents].sort(),
     pre: settings.cupedPrePeriodDays,
+    funnel: settings.funnelSteps,
   });
 }
 
@@ -182,8 +206,21 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
   // ts ∈ [t0 + k days, t0 + (k + 1) days). Aggregating by the assignment's row id, integer
   // arithmetic and sums of doubles (cents are integers: exact below 2^53) keep the pass cheap. `mature_days` counts the days k with
   // t0 + (k + 1) days ≤ data_end, `t0_day` is the UTC day of t0 (epoch ms).
-  const end = (await db.query<{ data_end: unknown; end_us: bigint | null }>(
-    'SELECT max(ts) AS data_end, epoch_us(max(ts)) AS end_us FROM events'))[0]!;
+  const steps = settings.funnelSteps;
+  const end = (await db.query<{ data_end: unknown; end_us: bigint | null; funnel_events: bigint }>(`
+    SELECT max(ts) AS data_end, epoch_us(max(ts)) AS end_us,
+      ${steps.length > 0 ? 'count(DISTINCT event_name) FILTER (WHERE list_contains($funnel, event_name))' : '0'} AS funnel_events
+    FROM events`, steps.length > 0 ? { funnel: listValue([...steps]) } : {}))[0]!;
+  const funnel = steps.length > 0 && toNumber(end.funnel_events) === steps.length ? [...steps] : [];
+  const metrics = meanMetrics(funnel);
+  // Funnel (SPEC §3): step s is reached when the unit has events of steps 1 … s in this order.
+  // Per unit, the earliest step-1 event is kept and the events of later steps are listed; walking
+  // them in time order (steps in order at equal times) from the step-1 event, the earliest
+  // event of the next step at or after the current one advances the depth — the greedy walk, which
+  // finds the deepest ordered sequence. The same over the pre-period gives the CUPED covariate.
+  const depth = (first: string, rest: string): string => `CASE WHEN u.${first} IS NULL THEN 0 ELSE list_reduce(
+      list_sort(coalesce(u.${rest}, [])), (acc, x) -> CASE WHEN x.s = acc.s + 1 AND x.d >= acc.d THEN x ELSE acc END,
+      {'d': u.${first}, 's': 1::INTEGER}).s END`;
   await db.run(`
     CREATE OR REPLACE TABLE ${UNIT_METRICS_TABLE} AS
     WITH a AS (
@@ -191,10 +228,11 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
       FROM assignments WHERE source = 'events' AND variant_id IS NOT NULL
     ),
     joined AS (
-      SELECT a.pair, e.is_conversion, e.revenue_cents, e.ts_us - a.t0_us AS d
+      SELECT a.pair, e.is_conversion, e.revenue_cents, e.step, e.ts_us - a.t0_us AS d
       FROM a JOIN (
         SELECT user_id, epoch_us(ts) AS ts_us, list_contains($conversion, event_name) AS is_conversion,
-               CAST(coalesce(revenue_cents, 0) AS DOUBLE) AS revenue_cents
+               CAST(coalesce(revenue_cents, 0) AS DOUBLE) AS revenue_cents,
+               ${funnel.length > 0 ? 'CASE WHEN list_contains($funnel, event_name) THEN CAST(list_position($funnel, event_name) AS INTEGER) END' : 'NULL::INTEGER'} AS step
         FROM events
       ) e ON e.user_id = a.unit_id AND e.ts_us >= a.t0_us - CAST($pre AS BIGINT) * ${DAY_US}
     ),
@@ -206,6 +244,9 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
         sum(CASE WHEN is_conversion AND d < 0 THEN revenue_cents ELSE 0 END) AS pre_revenue,
         min(d) AS first_d,
         bit_or(CASE WHEN d >= 0 AND d < ${ACTIVE_DAY_BITS} * ${DAY_US} THEN CAST(1 AS BIGINT) << (d // ${DAY_US}) ELSE 0 END) AS active_days
+        ${funnel.length > 0 ? `,
+        min(d) FILTER (WHERE step = 1 AND d >= 0) AS f_first, list({'d': d, 's': step}) FILTER (WHERE step > 1 AND d >= 0) AS f_rest,
+        min(d) FILTER (WHERE step = 1 AND d < 0) AS pf_first, list({'d': d, 's': step}) FILTER (WHERE step > 1 AND d < 0) AS pf_rest` : ''}
       FROM joined GROUP BY pair
     )
     SELECT a.experiment_id, a.variant_id, a.t0, a.segment,
@@ -214,12 +255,16 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
       (coalesce(u.pre_orders, 0) > 0)::INTEGER AS pre_converted, coalesce(u.pre_orders, 0)::DOUBLE AS pre_orders,
       coalesce(u.pre_revenue, 0)::DOUBLE AS pre_revenue, coalesce(u.first_d < 0, FALSE)::INTEGER AS pre_active,
       coalesce(u.active_days, 0) AS active_days,
+      ${funnel.length > 0 ? depth('f_first', 'f_rest') : '0'} AS funnel_depth, ${funnel.length > 0 ? depth('pf_first', 'pf_rest') : '0'} AS pre_funnel_depth,
       CAST(($end_us - a.t0_us) // ${DAY_US} AS INTEGER) AS mature_days, a.t0_us // ${DAY_US} * 86400000 AS t0_day
     FROM a LEFT JOIN per_unit u USING (pair)`,
-  { conversion: listValue([...settings.conversionEvents]), pre: settings.cupedPrePeriodDays, end_us: end.end_us });
+  {
+    conversion: listValue([...settings.conversionEvents]), pre: settings.cupedPrePeriodDays, end_us: end.end_us,
+    ...(funnel.length > 0 && { funnel: listValue(funnel) }),
+  });
   await db.run(`
     CREATE OR REPLACE TABLE ${UNIT_CUBE_TABLE} AS
-    SELECT experiment_id, variant_id, segment, t0_day, mature_days, ${unitSumsSql()}
+    SELECT experiment_id, variant_id, segment, t0_day, mature_days, ${unitSumsSql(metrics)}
     FROM ${UNIT_METRICS_TABLE} GROUP BY ALL ORDER BY ALL`);
   const marked = await db.query<{ experiment_id: string; variant_id: string }>(`
     SELECT DISTINCT experiment_id, variant_id FROM events
@@ -237,7 +282,7 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
   const experiments = new Map(totals.map((r) => [r.experiment_id, {
     multipleExposures: toNumber(r.multiple)!, totalUnits: toNumber(r.total)!, firstExposure: isoOrNull(r.first),
   }]));
-  const entry: Entry = { key, dataEnd: isoOrNull(end.data_end), markedControls, experiments };
+  const entry: Entry = { key, dataEnd: isoOrNull(end.data_end), markedControls, experiments, funnel, metrics };
   await db.run('INSERT INTO analysis_cache (key, summary) VALUES ($key, $summary)', { key, summary: summaryToJson(entry) });
   caches.set(db, entry);
   return entry;
@@ -248,17 +293,20 @@ function summaryToJson(cache: UnitMetricsCache): string {
     dataEnd: cache.dataEnd,
     markedControls: [...cache.markedControls].map(([experiment, variants]) => [experiment, [...variants]]),
     experiments: [...cache.experiments],
+    funnel: cache.funnel,
   });
 }
 
 function summaryFromJson(json: string): UnitMetricsCache {
   const parsed = JSON.parse(json) as {
-    dataEnd: string | null; markedControls: [string, string[]][]; experiments: [string, ExperimentTotals][];
+    dataEnd: string | null; markedControls: [string, string[]][]; experiments: [string, ExperimentTotals][]; funnel: string[];
   };
   return {
     dataEnd: parsed.dataEnd,
     markedControls: new Map(parsed.markedControls.map(([experiment, variants]) => [experiment, new Set(variants)])),
     experiments: new Map(parsed.experiments),
+    funnel: parsed.funnel,
+    metrics: meanMetrics(parsed.funnel),
   };
 }
 

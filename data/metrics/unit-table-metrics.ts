@@ -69,6 +69,7 @@ export async function unitTableFrames(db: Database, settings: AnalysisSettings, 
         covariateRequested: covariate,
         eligibleUnits: arms.reduce((total, arm) => total + arm.moments.n, 0),
         retentionDay: null,
+        funnelStep: null,
       };
     });
     const parsedMapping = columnMappingSchema.safeParse(JSON.parse(String(experiment.mapping ?? 'null')));

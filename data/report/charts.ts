@@ -8,14 +8,14 @@
  * on white, no lime that a printer cannot show); the HTML shows one or the other by media query.
  * Text inside the SVG is escaped by echarts (`<` → `&lt;`, `"` → `&quot;`).
  */
-import { CustomChart, LineChart } from 'echarts/charts';
+import { BarChart, CustomChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import type { ExperimentReport } from '../../contract/report.ts';
 import type { CumulativePoint, RetentionPoint } from './report-model.ts';
 
-echarts.use([LineChart, CustomChart, GridComponent, LegendComponent, MarkLineComponent, SVGRenderer]);
+echarts.use([LineChart, BarChart, CustomChart, GridComponent, LegendComponent, MarkLineComponent, SVGRenderer]);
 
 export type ChartTheme = 'dark' | 'light';
 
@@ -213,6 +213,33 @@ export function retentionSvg(points: readonly RetentionPoint[], control: string,
     legend: { ...legendStyle(p), data: variants },
     xAxis: { type: 'category', data: days, boundaryGap: false, ...axis, splitLine: { show: false } },
     yAxis: { type: 'value', min: 0, ...axis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => `${Number(v.toFixed(2))}%` } },
+    series,
+  }, width, height);
+}
+
+/**
+ * The funnel: per step s, the share (%) of each variant's units that reached steps 1…s in order
+ * after exposure; control in the foreground colour. Null when the report has no funnel metrics.
+ */
+export function funnelSvg(experiment: ExperimentReport, theme: ChartTheme, width = CHART_WIDTH, height = 260): string | null {
+  const steps = experiment.metrics.filter((m) => m.funnelStep);
+  if (steps.length === 0) return null;
+  const p = PALETTES[theme];
+  let treatment = 0;
+  const series = experiment.variants.map((variant) => {
+    const color = variant === experiment.control ? p.fg : p.variants[treatment++ % p.variants.length]!;
+    const data = steps.map((m) => {
+      const mean = m.variants.find((v) => v.variant === variant)?.mean ?? null;
+      return mean === null ? '-' : mean * 100;
+    });
+    return { type: 'bar', name: variant, data, itemStyle: { color }, barMaxWidth: 28 };
+  });
+  const axis = axisStyle(p);
+  return render({
+    grid: { left: 8, right: 24, top: 28, bottom: 8 },
+    legend: { ...legendStyle(p), data: [...experiment.variants] },
+    xAxis: { type: 'category', data: steps.map((m) => `${m.funnelStep!.index}. ${m.funnelStep!.event}`), ...axis, axisLabel: { ...axis.axisLabel, interval: 0 }, splitLine: { show: false } },
+    yAxis: { type: 'value', min: 0, max: 100, ...axis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => `${v}%` } },
     series,
   }, width, height);
 }

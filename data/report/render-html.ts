@@ -6,7 +6,7 @@
  * stylesheet, which is also what the PDF is printed from).
  *
  * Order: masthead; title; verdict in one sentence; key facts; warnings; metric table; charts
- * (CI forest plot, cumulative uplift with CI band, retention curve); power and SRM; provenance
+ * (CI forest plot, cumulative uplift with CI band, retention curve, funnel); power and SRM; provenance
  * (files, hashes, row counts, rejects, window, settings, versions); the ChangeSet and its audit
  * trail.
  *
@@ -18,7 +18,7 @@
  */
 import type { AnalysisWarning } from '../../stats/index.ts';
 import type { MetricReport } from '../../contract/report.ts';
-import { CHART_WIDTH, cumulativeSvg, forestSvg, retentionSvg } from './charts.ts';
+import { CHART_WIDTH, cumulativeSvg, forestSvg, funnelSvg, retentionSvg } from './charts.ts';
 import { embeddedFontCss } from './fonts.ts';
 import {
   DASH, dataValue, formatAbsolute, formatCount, formatDate, formatDays, formatNumber, formatPValue, formatPercent, formatTimestamp,
@@ -223,6 +223,13 @@ function charts(m: DecisionReportModel): string {
   if (retentionDark && retentionLight) {
     figures.push(figure('retention', 'Retention D0…D30', retentionDark, retentionLight,
       'Share of mature units (exposed at least k + 1 days before the end of the data) with any event on day k after their first exposure, per variant.'));
+  }
+  const funnelDark = funnelSvg(e, 'dark');
+  const funnelLight = funnelSvg(e, 'light');
+  if (funnelDark && funnelLight) {
+    const steps = e.metrics.filter((x) => x.funnelStep).map((x) => x.funnelStep!.event).join(' → ');
+    figures.push(figure('funnel', 'Funnel', funnelDark, funnelLight,
+      `Share of each variant's units that reached each step, in order, after their first exposure: ${steps}.`));
   }
   const none = figures.length === 0 ? '<p class="muted">No comparison could be drawn.</p>' : '';
   const noSeries = m.series.cumulative.length === 0

@@ -1,6 +1,6 @@
 /**
  * Experiment (SPEC §7): the verdict in one sentence, warnings, filters (exposure dates, segment,
- * α, CUPED), the metric table, charts (CI forest plot, cumulative uplift, retention), the power
+ * α, CUPED), the metric table, charts (CI forest plot, cumulative uplift, retention, funnel), the power
  * panel and the SRM check, then the Decision section (DecisionSection.tsx). Every control
  * re-analyses with `overrides`.
  */
@@ -9,6 +9,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ExperimentReport } from '../../contract/report.ts';
 import { cumulativeLabel, cumulativeOption } from '../charts/cumulative.ts';
 import { forestLabel, forestOption, forestRows } from '../charts/forest.ts';
+import { funnelLabel, funnelOption } from '../charts/funnel.ts';
 import { retentionLabel, retentionOption } from '../charts/retention.ts';
 import { BLOCKING_WARNINGS, VerdictBadge } from '../components/Badge.tsx';
 import { EChart } from '../components/EChart.tsx';
@@ -223,6 +224,7 @@ function Charts({ report, alpha }: { report: ExperimentReport; alpha: number }) 
   const forest = useMemo(() => forestOption(rows), [rows]);
   const cumulativeChart = useMemo(() => (cumulative && cumulative.rows > 0 ? cumulativeOption(cumulative, report.control) : null), [cumulative, report.control]);
   const retentionChart = useMemo(() => (retention && retention.rows > 0 ? retentionOption(retention, report.control) : null), [retention, report.control]);
+  const funnelChart = useMemo(() => funnelOption(report), [report]);
 
   const chartHeight = Math.max(180, 60 + rows.length * 30);
   return (
@@ -241,6 +243,12 @@ function Charts({ report, alpha }: { report: ExperimentReport; alpha: number }) 
         <div className="panel">
           <h2>Retention D0…D30</h2>
           <EChart option={retentionChart} label={retentionLabel(retention)} height={260} testId="retention-chart" />
+        </div>
+      )}
+      {funnelChart && (
+        <div className="panel">
+          <h2>Funnel</h2>
+          <EChart option={funnelChart} label={funnelLabel(report)} height={260} testId="funnel-chart" />
         </div>
       )}
       <div className="panel">

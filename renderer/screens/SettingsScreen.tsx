@@ -1,6 +1,6 @@
 /**
  * Settings (SPEC §7): the analysis defaults (α, power, MDE, minimum sample, minimum runtime,
- * CUPED pre-period) and the exposure/conversion event names, one per line. The host validates;
+ * CUPED pre-period), the exposure/conversion event names and the funnel's steps, one per line. The host validates;
  * its message is shown as it is. Below them, the ChangeSet API (ApiSettingsSection.tsx).
  */
 import { useState, type FormEvent } from 'react';
@@ -19,6 +19,7 @@ interface Draft {
   cupedPrePeriodDays: string;
   exposureEvents: string;
   conversionEvents: string;
+  funnelSteps: string;
   cuped: boolean;
 }
 
@@ -32,6 +33,7 @@ function draftOf(values: DeskSettings): Draft {
     cupedPrePeriodDays: String(values.cupedPrePeriodDays),
     exposureEvents: values.exposureEvents.join('\n'),
     conversionEvents: values.conversionEvents.join('\n'),
+    funnelSteps: values.funnelSteps.join('\n'),
     cuped: values.cuped,
   };
 }
@@ -90,6 +92,7 @@ function SettingsForm({ values }: { values: DeskSettings }) {
     }
     request.exposureEvents = lines(draft.exposureEvents);
     request.conversionEvents = lines(draft.conversionEvents);
+    request.funnelSteps = lines(draft.funnelSteps);
     void saveSettings(request as SetSettingsRequest);
   };
 
@@ -129,6 +132,15 @@ function SettingsForm({ values }: { values: DeskSettings }) {
         <div className="field">
           <label htmlFor="setting-conversion">Conversion event names</label>
           <textarea id="setting-conversion" value={draft.conversionEvents} onChange={(e) => set('conversionEvents', e.target.value)} aria-describedby="setting-events-hint" spellCheck={false} />
+        </div>
+      </div>
+      <div className="grid-2" style={{ borderBottom: '1px solid var(--line)' }}>
+        <div className="field">
+          <label htmlFor="setting-funnel">Funnel steps, in order</label>
+          <textarea id="setting-funnel" value={draft.funnelSteps} onChange={(e) => set('funnelSteps', e.target.value)} aria-describedby="setting-funnel-hint" spellCheck={false} />
+        </div>
+        <div className="field">
+          <p id="setting-funnel-hint" className="hint">Step s counts units that reached steps 1 … s in this order after exposure. Shown when every step occurs in the data; empty for no funnel.</p>
         </div>
       </div>
       <div className="intro"><p id="setting-events-hint">One event name per line, e.g. <code>experiment.exposure</code>, <code>checkout.completed</code>.</p></div>

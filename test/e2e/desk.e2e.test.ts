@@ -147,7 +147,7 @@ describe.skipIf(!!unavailable)('Experiment Desk in Chromium (web host)', () => {
     await page.getByRole('table', { name: 'Metrics' }).waitFor();
     const verdict = (await page.locator('[data-verdict]').first().textContent()) ?? '';
     expect(verdict).toMatch(/treatment lifts conversion/);
-    for (const chart of ['forest-plot', 'cumulative-chart', 'retention-chart']) {
+    for (const chart of ['forest-plot', 'cumulative-chart', 'retention-chart', 'funnel-chart']) {
       await expect.poll(() => page.getByTestId(chart).locator('svg').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     }
     const ready = await page.evaluate(() => {

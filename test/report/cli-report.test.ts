@@ -18,6 +18,7 @@ import { runCli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/temp-files.ts';
 import { renderReportHtml } from '../../data/report/render-html.ts';
 import type { DecisionReportModel } from '../../data/report/report-model.ts';
+import type { ExperimentReport } from '../../contract/report.ts';
 import { chartSvg, expectMetricTableEquals, expectSameNumber, expectSelfContained, pdfPages, pdfUnavailable, savePageOne } from './report-files.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -108,6 +109,17 @@ for (const c of CASES) {
       } else {
         expect(chartSvg(html, 'cumulative')).toBeNull();
       }
+      // A funnel chart exactly when the analysis has funnel metrics (the simulated log has page
+      // views, checkout starts and completions; the unit tables none), with one bar per step and variant.
+      const experiment = (JSON.parse(readFileSync(out('json'), 'utf8')) as { analysis: ExperimentReport }).analysis;
+      const funnelSteps = experiment.metrics.filter((m) => m.funnelStep).length;
+      if (funnelSteps > 0) {
+        const svg = chartSvg(html, 'funnel')!;
+        expect(svg).toMatch(/^<svg/);
+        expect(svg.match(/<path d="M[^"]*"[^>]*fill="[^"]+"/g)?.length ?? 0).toBeGreaterThanOrEqual(funnelSteps * experiment.variants.length);
+      } else {
+        expect(chartSvg(html, 'funnel')).toBeNull();
+      }
       const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
       expect(new Set(ids).size, 'element ids are unique across the charts').toBe(ids.length);
     });
@@ -126,11 +138,17 @@ for (const c of CASES) {
         expectSameNumber(Number(row!.mean), v.mean, `${at}.mean`);
         const comparison = (m.comparisons as Json[]).find((x) => x.variant === v.variant);
         if (comparison) {
-          expectSameNumber(Number(row!.relative), comparison.relative.estimate, `${at}.relative`);
-          expectSameNumber(Number(row!.pValue), comparison.pValue, `${at}.pValue`);
-          // Unrounded: the text is String(x) of the double it reads back as (and within 1e-12 above).
-          expect(String(Number(row!.pValue))).toBe(row!.pValue);
-          expect(String(Number(row!.relative))).toBe(row!.relative);
+          for (const [column, value] of [['relative', comparison.relative.estimate], ['pValue', comparison.pValue]] as const) {
+            const text = row![column]!;
+            // No estimate (e.g. zero variance): an empty field, never a number.
+            if (value === null) {
+              expect(text, `${at}.${column}`).toBe('');
+              continue;
+            }
+            expectSameNumber(Number(text), value as number, `${at}.${column}`);
+            // Unrounded: the text is String(x) of the double it reads back as (and within 1e-12 above).
+            expect(String(Number(text))).toBe(text);
+          }
         } else {
           expect(row!.relative).toBe('');
         }

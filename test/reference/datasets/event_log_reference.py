@@ -82,6 +82,8 @@ REASONS = ["wrong_column_count", "missing_user_id", "missing_event_name", "unkno
 PRE_PERIOD_DAYS = 14
 RETENTION_DAYS = (1, 7)
 METRIC_ORDER = ["conversion", "revenue_per_user", "orders_per_user", "aov", "retention_d1", "retention_d7"]
+# The default funnel; its metrics are analysed when every step occurs among the accepted events.
+FUNNEL_STEPS = ["page_view", "checkout.started", "checkout.completed"]
 
 US_PER_DAY = 86_400_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -249,6 +251,46 @@ def unit_metrics(units, ev, data_end):
     return u
 
 
+def funnel_depth(events, start, end):
+    """How many funnel steps a unit reached in order within [start, end): walking its events in
+    time order (at equal times, earlier steps first), step k counts when an event of step k comes
+    at or after the event that reached step k - 1."""
+    depth, at = 0, None
+    for ts, step in events:
+        if ts < start or ts >= end:
+            continue
+        if step == depth and (at is None or ts >= at):
+            depth, at = depth + 1, ts
+            if depth == len(FUNNEL_STEPS):
+                break
+    return depth
+
+
+def add_funnel(u, ev):
+    """funnel_<s>_<event> (reached steps 1..s after t0) and its pre-period covariate, per unit."""
+    index = {name: i for i, name in enumerate(FUNNEL_STEPS)}
+    steps = ev[ev["event_name"].isin(index)]
+    by_user = {}
+    for user, ts, name in zip(steps["user_id"], steps["ts"], steps["event_name"]):
+        by_user.setdefault(user, []).append((int(ts), index[name]))
+    for events in by_user.values():
+        events.sort()
+    post, pre = [], []
+    for user, t0 in zip(u["user_id"], u["t0"]):
+        events = by_user.get(user, [])
+        post.append(funnel_depth(events, int(t0), float("inf")))
+        pre.append(funnel_depth(events, int(t0) - PRE_PERIOD_DAYS * US_PER_DAY, int(t0)))
+    post, pre = np.array(post), np.array(pre)
+    names = []
+    for i, event in enumerate(FUNNEL_STEPS):
+        name = f"funnel_{i + 1}_{event}"
+        u[name] = (post >= i + 1).astype(float)
+        u["x_" + name] = (pre >= i + 1).astype(float)
+        TYPES[name] = "binomial"
+        names.append(name)
+    return names
+
+
 def analyse_metric(name, mtype, u, variants, control):
     treatments = [v for v in variants if v != control]
     if name.startswith("retention_d"):
@@ -293,6 +335,7 @@ def main(argv):
     data_end = int(ev["ts"].max())
     units, excluded, controls = assign(ev)
     u = unit_metrics(units, ev, data_end)
+    order = METRIC_ORDER + (add_funnel(u, ev) if set(FUNNEL_STEPS) <= set(ev["event_name"]) else [])
 
     experiments = []
     for e in sorted(units["experiment_id"].unique()):
@@ -306,7 +349,7 @@ def main(argv):
             "units": counts,
             "excludedUnits": {"multipleExposures": int(excluded.get(e, 0))},
             "srm": rs.srm([counts[v] for v in variants]),
-            "metrics": [analyse_metric(n, TYPES[n], ue, variants, control) for n in METRIC_ORDER],
+            "metrics": [analyse_metric(n, TYPES[n], ue, variants, control) for n in order],
         })
 
     result = {
