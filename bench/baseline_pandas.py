@@ -6,7 +6,7 @@ Reads the CSV with pandas (the columns the analysis needs, as text), parses time
 name, bad timestamp, negative revenue; pandas skips rows with the wrong column count with
 `on_bad_lines='skip'`), assigns units by first exposure (excluding units seen with two variants),
 builds per-unit metrics (conversion, revenue and orders per user after exposure, average order
-value, retention D1 and D7, and the 14-day pre-period covariates), then per experiment and
+value, retention D1 and D7, the ordered funnel steps, and the 14-day pre-period covariates), then per experiment and
 treatment arm: proportions z-tests and Welch t-tests (statsmodels), CUPED-adjusted means with a
 pooled theta, the delta-method AOV, an SRM chi-square (scipy), and the daily cumulative uplift of
 conversion and the D0-D30 retention curve of the experiment screen.
@@ -26,6 +26,7 @@ from statsmodels.stats.weightstats import ttest_ind
 
 EXPOSURES = ["exposure", "experiment.exposure", "experiment.variant.exposed", "offer.exposed", "pricing_experiment_segment"]
 CONVERSIONS = ["conversion", "checkout.completed", "checkout_complete", "order.completed", "plan.changed", "plan_change"]
+FUNNEL = ["page_view", "checkout.started", "checkout.completed"]
 DAY = pd.Timedelta(days=1)
 
 
@@ -69,7 +70,7 @@ def unit_metrics(df):
     delta = ev["ts"] - ev["t0"]
     ev = pd.DataFrame({"unit": ev["unit"], "conv": ev["event_name"].isin(CONVERSIONS), "rev": ev["revenue"].fillna(0.0),
                        "post": delta >= pd.Timedelta(0), "pre": (delta < pd.Timedelta(0)) & (delta >= -14 * DAY),
-                       "day": delta // DAY})
+                       "day": delta // DAY, "ts": ev["ts"], "event_name": ev["event_name"]})
     conv = ev[ev["conv"]]
     post = conv[conv["post"]].groupby("unit")["rev"].agg(["size", "sum"])
     pre = conv[conv["pre"]].groupby("unit")["rev"].agg(["size", "sum"])
@@ -81,6 +82,16 @@ def unit_metrics(df):
     u["pre_active"] = u["unit"].isin(ev.loc[ev["pre"], "unit"]).astype(float)
     u["converted"] = (u["orders"] > 0).astype(float)
     u["pre_converted"] = (u["pre_orders"] > 0).astype(float)
+    # Funnel: step by step, the first event of the next step at or after the previous step's.
+    for window, prefix in (("post", "funnel"), ("pre", "pre_funnel")):
+        reached = None
+        for i, step in enumerate(FUNNEL):
+            events = ev.loc[ev[window] & (ev["event_name"] == step), ["unit", "ts"]]
+            if reached is not None:
+                events = events.merge(reached, on="unit")
+                events = events[events["ts"] >= events["at"]]
+            reached = events.groupby("unit")["ts"].min().rename("at").reset_index()
+            u[f"{prefix}_{i + 1}"] = u["unit"].isin(reached["unit"]).astype(float)
     # Days 0-30 after exposure on which each unit was active (retention).
     active_days = ev.loc[ev["post"] & (ev["day"] <= 30), ["unit", "day"]].drop_duplicates()
     for k in (1, 7):
@@ -105,7 +116,8 @@ def analyse(u, active_days, data_end):
         out = {"experiment": experiment_id, "srm_p": float(srm.pvalue), "comparisons": []}
         metrics = [("conversion", "converted", "pre_converted", None), ("revenue_per_user", "revenue", "pre_revenue", None),
                    ("orders_per_user", "orders", "pre_orders", None),
-                   ("retention_d1", "retained_d1", "pre_active", "mature_d1"), ("retention_d7", "retained_d7", "pre_active", "mature_d7")]
+                   ("retention_d1", "retained_d1", "pre_active", "mature_d1"), ("retention_d7", "retained_d7", "pre_active", "mature_d7"),
+                   *[(f"funnel_{i + 1}", f"funnel_{i + 1}", f"pre_funnel_{i + 1}", None) for i in range(len(FUNNEL))]]
         for name, y, x, mature in metrics:
             m = e[e[mature]] if mature else e
             adjusted, theta = cuped(m[y].to_numpy(float), m[x].to_numpy(float), m["variant"].to_numpy())
@@ -116,7 +128,7 @@ def analyse(u, active_days, data_end):
                 t = m[m["variant"] == v]
                 if len(t) == 0 or len(c) == 0:
                     continue
-                if name in ("conversion", "retention_d1", "retention_d7"):
+                if name in ("conversion", "retention_d1", "retention_d7") or name.startswith("funnel_"):
                     _, p = proportions_ztest([t[y].sum(), c[y].sum()], [len(t), len(c)])
                 else:
                     _, p, _ = ttest_ind(t[y], c[y], usevar="unequal")

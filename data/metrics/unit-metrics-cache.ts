@@ -213,14 +213,7 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
     FROM events`, steps.length > 0 ? { funnel: listValue([...steps]) } : {}))[0]!;
   const funnel = steps.length > 0 && toNumber(end.funnel_events) === steps.length ? [...steps] : [];
   const metrics = meanMetrics(funnel);
-  // Funnel (SPEC §3): step s is reached when the unit has events of steps 1 … s in this order.
-  // Per unit, the earliest step-1 event is kept and the events of later steps are listed; walking
-  // them in time order (steps in order at equal times) from the step-1 event, the earliest
-  // event of the next step at or after the current one advances the depth — the greedy walk, which
-  // finds the deepest ordered sequence. The same over the pre-period gives the CUPED covariate.
-  const depth = (first: string, rest: string): string => `CASE WHEN u.${first} IS NULL THEN 0 ELSE list_reduce(
-      list_sort(coalesce(u.${rest}, [])), (acc, x) -> CASE WHEN x.s = acc.s + 1 AND x.d >= acc.d THEN x ELSE acc END,
-      {'d': u.${first}, 's': 1::INTEGER}).s END`;
+  if (funnel.length > 0) await buildFunnelDepths(db, funnel, settings.cupedPrePeriodDays);
   await db.run(`
     CREATE OR REPLACE TABLE ${UNIT_METRICS_TABLE} AS
     WITH a AS (
@@ -228,11 +221,10 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
       FROM assignments WHERE source = 'events' AND variant_id IS NOT NULL
     ),
     joined AS (
-      SELECT a.pair, e.is_conversion, e.revenue_cents, e.step, e.ts_us - a.t0_us AS d
+      SELECT a.pair, e.is_conversion, e.revenue_cents, e.ts_us - a.t0_us AS d
       FROM a JOIN (
         SELECT user_id, epoch_us(ts) AS ts_us, list_contains($conversion, event_name) AS is_conversion,
-               CAST(coalesce(revenue_cents, 0) AS DOUBLE) AS revenue_cents,
-               ${funnel.length > 0 ? 'CASE WHEN list_contains($funnel, event_name) THEN CAST(list_position($funnel, event_name) AS INTEGER) END' : 'NULL::INTEGER'} AS step
+               CAST(coalesce(revenue_cents, 0) AS DOUBLE) AS revenue_cents
         FROM events
       ) e ON e.user_id = a.unit_id AND e.ts_us >= a.t0_us - CAST($pre AS BIGINT) * ${DAY_US}
     ),
@@ -244,9 +236,6 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
         sum(CASE WHEN is_conversion AND d < 0 THEN revenue_cents ELSE 0 END) AS pre_revenue,
         min(d) AS first_d,
         bit_or(CASE WHEN d >= 0 AND d < ${ACTIVE_DAY_BITS} * ${DAY_US} THEN CAST(1 AS BIGINT) << (d // ${DAY_US}) ELSE 0 END) AS active_days
-        ${funnel.length > 0 ? `,
-        min(d) FILTER (WHERE step = 1 AND d >= 0) AS f_first, list({'d': d, 's': step}) FILTER (WHERE step > 1 AND d >= 0) AS f_rest,
-        min(d) FILTER (WHERE step = 1 AND d < 0) AS pf_first, list({'d': d, 's': step}) FILTER (WHERE step > 1 AND d < 0) AS pf_rest` : ''}
       FROM joined GROUP BY pair
     )
     SELECT a.experiment_id, a.variant_id, a.t0, a.segment,
@@ -255,13 +244,11 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
       (coalesce(u.pre_orders, 0) > 0)::INTEGER AS pre_converted, coalesce(u.pre_orders, 0)::DOUBLE AS pre_orders,
       coalesce(u.pre_revenue, 0)::DOUBLE AS pre_revenue, coalesce(u.first_d < 0, FALSE)::INTEGER AS pre_active,
       coalesce(u.active_days, 0) AS active_days,
-      ${funnel.length > 0 ? depth('f_first', 'f_rest') : '0'} AS funnel_depth, ${funnel.length > 0 ? depth('pf_first', 'pf_rest') : '0'} AS pre_funnel_depth,
+      ${funnel.length > 0 ? 'coalesce(fd.depth, 0)' : '0'} AS funnel_depth, ${funnel.length > 0 ? 'coalesce(fd.pre_depth, 0)' : '0'} AS pre_funnel_depth,
       CAST(($end_us - a.t0_us) // ${DAY_US} AS INTEGER) AS mature_days, a.t0_us // ${DAY_US} * 86400000 AS t0_day
-    FROM a LEFT JOIN per_unit u USING (pair)`,
-  {
-    conversion: listValue([...settings.conversionEvents]), pre: settings.cupedPrePeriodDays, end_us: end.end_us,
-    ...(funnel.length > 0 && { funnel: listValue(funnel) }),
-  });
+    FROM a LEFT JOIN per_unit u USING (pair) ${funnel.length > 0 ? `LEFT JOIN ${FUNNEL_DEPTH_TABLE} fd USING (pair)` : ''}`,
+  { conversion: listValue([...settings.conversionEvents]), pre: settings.cupedPrePeriodDays, end_us: end.end_us });
+  await db.run(`DROP TABLE IF EXISTS ${FUNNEL_DEPTH_TABLE}`);
   await db.run(`
     CREATE OR REPLACE TABLE ${UNIT_CUBE_TABLE} AS
     SELECT experiment_id, variant_id, segment, t0_day, mature_days, ${unitSumsSql(metrics)}
@@ -317,6 +304,44 @@ export function isoOrNull(value: unknown): string | null {
   const text = String(value);
   const parsed = new Date(text.replace(' ', 'T').replace(/\+00$/, 'Z'));
   return Number.isNaN(parsed.getTime()) ? text : parsed.toISOString();
+}
+
+/** Temp tables of the funnel walk: its step events per analysed unit, then each unit's depths. */
+const FUNNEL_EVENTS_TABLE = 'analysis_funnel_events';
+const FUNNEL_DEPTH_TABLE = 'analysis_funnel_depth';
+
+/**
+ * Fills the temp table `analysis_funnel_depth (pair, depth, pre_depth)`: per analysed (experiment,
+ * unit) — `pair`, the row id in `assignments` — how many steps of `funnel` it reached in order at
+ * or after t0, and over the pre-period [t0 − P days, t0) (the CUPED covariate). Step by step, the
+ * earliest event of step k at or after the unit's step k − 1 event: the greedy walk, which finds the
+ * deepest ordered sequence (equal times count as in order). Joins and aggregates only, so DuckDB
+ * can spill them; a unit absent from the table reached no step.
+ */
+async function buildFunnelDepths(db: Database, funnel: readonly string[], prePeriodDays: number): Promise<void> {
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE ${FUNNEL_EVENTS_TABLE} AS
+    SELECT a.pair, e.step, e.ts_us - a.t0_us AS d
+    FROM (SELECT rowid AS pair, unit_id, epoch_us(t0) AS t0_us FROM assignments WHERE source = 'events' AND variant_id IS NOT NULL) a
+    JOIN (
+      SELECT user_id, epoch_us(ts) AS ts_us, CAST(list_position($funnel, event_name) AS INTEGER) AS step
+      FROM events WHERE list_contains($funnel, event_name)
+    ) e ON e.user_id = a.unit_id AND e.ts_us >= a.t0_us - CAST($pre AS BIGINT) * ${DAY_US}`,
+  { funnel: listValue([...funnel]), pre: prePeriodDays });
+  // post<k> / pre<k>: the units that reached step k, and when (d = ts − t0, µs).
+  const levels = (prefix: string, window: (d: string) => string): string[] => funnel.map((_, i) => i === 0
+    ? `${prefix}1 AS (SELECT pair, min(d) AS t FROM ${FUNNEL_EVENTS_TABLE} WHERE step = 1 AND ${window('d')} GROUP BY pair)`
+    : `${prefix}${i + 1} AS (SELECT f.pair, min(f.d) AS t FROM ${FUNNEL_EVENTS_TABLE} f JOIN ${prefix}${i} p USING (pair)
+         WHERE f.step = ${i + 1} AND ${window('f.d')} AND f.d >= p.t GROUP BY f.pair)`);
+  const reached = (prefix: string, pre: boolean): string[] =>
+    funnel.map((_, i) => `SELECT pair, ${i + 1} AS depth, ${pre} AS pre FROM ${prefix}${i + 1}`);
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE ${FUNNEL_DEPTH_TABLE} AS
+    WITH ${[...levels('post', (d) => `${d} >= 0`), ...levels('pre', (d) => `${d} < 0`)].join(',\n')}
+    SELECT pair, coalesce(max(depth) FILTER (WHERE NOT pre), 0) AS depth, coalesce(max(depth) FILTER (WHERE pre), 0) AS pre_depth
+    FROM (${[...reached('post', false), ...reached('pre', true)].join(' UNION ALL ')})
+    GROUP BY pair`);
+  await db.run(`DROP TABLE ${FUNNEL_EVENTS_TABLE}`);
 }
 
 /** SQL: 1 when the unit has an event on day `k` after exposure (column `active_days`), else 0. */
