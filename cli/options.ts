@@ -4,7 +4,7 @@
  */
 import { ZodError } from 'zod';
 import type { MappingOptions } from '../data/import/mapping.ts';
-import { analysisSettingsSchema, type AnalysisSettings } from '../contract/settings.ts';
+import { WINDOWED_METRICS, analysisSettingsSchema, type AnalysisSettings } from '../contract/settings.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Raw flags as commander parses them. */
@@ -31,6 +31,20 @@ export interface CliFlags {
   minRuntime?: string;
   prePeriod?: string;
   funnel?: string;
+  window?: string[];
+}
+
+/** `--window METRIC=DAYS` pairs. @throws UsageError for a malformed pair or an unknown metric. */
+export function metricWindows(pairs: readonly string[]): Record<string, number> {
+  const windows: Record<string, number> = {};
+  for (const pair of pairs) {
+    const match = /^([a-z_]+)=(.+)$/.exec(pair.trim());
+    if (!match || !(WINDOWED_METRICS as readonly string[]).includes(match[1]!)) {
+      throw new UsageError(`--window ${pair}: expected METRIC=DAYS with METRIC one of ${WINDOWED_METRICS.join(', ')}`);
+    }
+    windows[match[1]!] = numberFlag('window', match[2]!)!;
+  }
+  return windows;
 }
 
 /** Repeatable flag collector for commander. */
@@ -71,7 +85,7 @@ function numberFlag(name: string, value: string | undefined): number | undefined
 
 const FLAG_OF_SETTING: Record<string, string> = {
   minSamplePerVariant: 'min-sample', minRuntimeDays: 'min-runtime', cupedPrePeriodDays: 'pre-period', exposureFrom: 'from', exposureTo: 'to',
-  funnelSteps: 'funnel',
+  funnelSteps: 'funnel', metricWindowDays: 'window',
 };
 
 /** Analysis settings from flags, defaults elsewhere. @throws UsageError for an out-of-range value. */
@@ -89,6 +103,7 @@ export function analysisSettings(flags: CliFlags): AnalysisSettings {
     exposureTo: flags.to,
     segment: flags.segment,
     funnelSteps: flags.funnel === undefined ? undefined : flags.funnel.split(',').map((step) => step.trim()).filter(Boolean),
+    metricWindowDays: flags.window === undefined ? undefined : metricWindows(flags.window),
   };
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
   try {

@@ -189,7 +189,7 @@ export type ExperimentHandlers = {
 /** Settings the analyst edits (SPEC §7 Settings screen); persisted by the host. */
 export const deskSettingsSchema = analysisSettingsSchema.pick({
   alpha: true, power: true, mde: true, minSamplePerVariant: true, minRuntimeDays: true, cupedPrePeriodDays: true,
-  exposureEvents: true, conversionEvents: true, funnelSteps: true, cuped: true,
+  exposureEvents: true, conversionEvents: true, funnelSteps: true, metricWindowDays: true, cuped: true,
 });
 export type DeskSettings = z.infer<typeof deskSettingsSchema>;
 

@@ -20,6 +20,10 @@ export const DEFAULT_CONVERSION_EVENTS = [
  */
 export const DEFAULT_FUNNEL_STEPS = ['page_view', 'checkout.started', 'checkout.completed'] as const;
 
+/** Metrics that take a window (SPEC §3): `funnel` is one window for every step. */
+export const WINDOWED_METRICS = ['conversion', 'revenue_per_user', 'orders_per_user', 'funnel'] as const;
+export type WindowedMetric = (typeof WINDOWED_METRICS)[number];
+
 export const analysisSettingsSchema = z.object({
   /** Two-sided significance level. */
   alpha: z.number().gt(0).lt(1).default(0.05),
@@ -37,6 +41,11 @@ export const analysisSettingsSchema = z.object({
   cuped: z.boolean().default(true),
   exposureEvents: z.array(z.string().min(1)).min(1).default([...DEFAULT_EXPOSURE_EVENTS]),
   conversionEvents: z.array(z.string().min(1)).min(1).default([...DEFAULT_CONVERSION_EVENTS]),
+  /**
+   * Per-metric window in days (SPEC §3): the metric counts events in [t0, t0 + days) instead of
+   * until the end of the data. A metric without an entry has no window.
+   */
+  metricWindowDays: z.partialRecord(z.enum(WINDOWED_METRICS), z.number().positive().max(3650)).default({}),
   /** Ordered event names of the funnel: step s is reached after t0 in this order; empty = no funnel. */
   funnelSteps: z.array(z.string().min(1)).max(10)
     .refine((steps) => new Set(steps).size === steps.length, { message: 'funnel steps must be different events' })

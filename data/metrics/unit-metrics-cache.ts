@@ -1,12 +1,13 @@
 /**
  * The per-unit values of the event-log metrics (SPEC §3, docs/analysis-definitions.md), computed
- * once per state of the data and kept in the temp table `analysis_unit_metrics`, so that an
+ * once per state of the data and kept in the table `analysis_unit_metrics`, so that an
  * analysis — and every re-analysis with a new filter, α or CUPED setting — aggregates about one
  * row per (experiment, unit) instead of joining the event log again.
  *
  * One row per analysed (experiment, unit) of the event log (multiple exposures excluded), every
  * unit regardless of filters (filters only select units): `t0`, `segment`, and per unit
- * `converted`, `orders`, `revenue` (conversions from t0 to the end of the data), their pre-period
+ * `converted`, `orders`, `revenue` (conversions from t0 to the end of the data, or within each
+ * metric's window), `funnel_depth` (funnel steps reached in order), their pre-period
  * counterparts over [t0 − P days, t0), `pre_active` (any event in the pre-period) and
  * `active_days`, a bit mask whose bit k is set when the unit has an event in
  * [t0 + k days, t0 + (k + 1) days), k = 0…30 — retention D1, D7 and the D0–D30 curve.
@@ -26,7 +27,7 @@
  */
 import { listValue } from '@duckdb/node-api';
 import { toNumber, type Database } from '../database.ts';
-import type { AnalysisSettings } from '../../contract/settings.ts';
+import type { AnalysisSettings, WindowedMetric } from '../../contract/settings.ts';
 
 /** The table with one row per analysed (experiment, unit). */
 export const UNIT_METRICS_TABLE = 'analysis_unit_metrics';
@@ -178,6 +179,7 @@ async function cacheKey(db: Database, settings: AnalysisSettings): Promise<strin
     exposure: [...settings.exposureEvents].sort(),
     pre: settings.cupedPrePeriodDays,
     funnel: settings.funnelSteps,
+    windows: Object.fromEntries(Object.entries(settings.metricWindowDays).sort()),
   });
 }
 
@@ -213,7 +215,13 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
     FROM events`, steps.length > 0 ? { funnel: listValue([...steps]) } : {}))[0]!;
   const funnel = steps.length > 0 && toNumber(end.funnel_events) === steps.length ? [...steps] : [];
   const metrics = meanMetrics(funnel);
-  if (funnel.length > 0) await buildFunnelDepths(db, funnel, settings.cupedPrePeriodDays);
+  // Per-metric windows (SPEC §3), in µs after t0; NULL: until the end of the data.
+  const windowUs = (metric: WindowedMetric): bigint | null => {
+    const days = settings.metricWindowDays[metric];
+    return days === undefined ? null : BigInt(Math.round(days * Number(DAY_US)));
+  };
+  const within = (metric: string): string => `d >= 0 AND (CAST($w_${metric} AS BIGINT) IS NULL OR d < CAST($w_${metric} AS BIGINT))`;
+  if (funnel.length > 0) await buildFunnelDepths(db, funnel, settings.cupedPrePeriodDays, windowUs('funnel'));
   await db.run(`
     CREATE OR REPLACE TABLE ${UNIT_METRICS_TABLE} AS
     WITH a AS (
@@ -230,8 +238,9 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
     ),
     per_unit AS (
       SELECT pair,
-        count_if(is_conversion AND d >= 0) AS orders,
-        sum(CASE WHEN is_conversion AND d >= 0 THEN revenue_cents ELSE 0 END) AS revenue,
+        count_if(is_conversion AND ${within('conversion')}) AS conversions,
+        count_if(is_conversion AND ${within('orders_per_user')}) AS orders,
+        sum(CASE WHEN is_conversion AND ${within('revenue_per_user')} THEN revenue_cents ELSE 0 END) AS revenue,
         count_if(is_conversion AND d < 0) AS pre_orders,
         sum(CASE WHEN is_conversion AND d < 0 THEN revenue_cents ELSE 0 END) AS pre_revenue,
         min(d) AS first_d,
@@ -239,7 +248,7 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
       FROM joined GROUP BY pair
     )
     SELECT a.experiment_id, a.variant_id, a.t0, a.segment,
-      (coalesce(u.orders, 0) > 0)::INTEGER AS converted, coalesce(u.orders, 0)::DOUBLE AS orders,
+      (coalesce(u.conversions, 0) > 0)::INTEGER AS converted, coalesce(u.orders, 0)::DOUBLE AS orders,
       coalesce(u.revenue, 0)::DOUBLE AS revenue,
       (coalesce(u.pre_orders, 0) > 0)::INTEGER AS pre_converted, coalesce(u.pre_orders, 0)::DOUBLE AS pre_orders,
       coalesce(u.pre_revenue, 0)::DOUBLE AS pre_revenue, coalesce(u.first_d < 0, FALSE)::INTEGER AS pre_active,
@@ -247,7 +256,10 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
       ${funnel.length > 0 ? 'coalesce(fd.depth, 0)' : '0'} AS funnel_depth, ${funnel.length > 0 ? 'coalesce(fd.pre_depth, 0)' : '0'} AS pre_funnel_depth,
       CAST(($end_us - a.t0_us) // ${DAY_US} AS INTEGER) AS mature_days, a.t0_us // ${DAY_US} * 86400000 AS t0_day
     FROM a LEFT JOIN per_unit u USING (pair) ${funnel.length > 0 ? `LEFT JOIN ${FUNNEL_DEPTH_TABLE} fd USING (pair)` : ''}`,
-  { conversion: listValue([...settings.conversionEvents]), pre: settings.cupedPrePeriodDays, end_us: end.end_us });
+  {
+    conversion: listValue([...settings.conversionEvents]), pre: settings.cupedPrePeriodDays, end_us: end.end_us,
+    w_conversion: windowUs('conversion'), w_orders_per_user: windowUs('orders_per_user'), w_revenue_per_user: windowUs('revenue_per_user'),
+  });
   await db.run(`DROP TABLE IF EXISTS ${FUNNEL_DEPTH_TABLE}`);
   await db.run(`
     CREATE OR REPLACE TABLE ${UNIT_CUBE_TABLE} AS
@@ -313,12 +325,13 @@ const FUNNEL_DEPTH_TABLE = 'analysis_funnel_depth';
 /**
  * Fills the temp table `analysis_funnel_depth (pair, depth, pre_depth)`: per analysed (experiment,
  * unit) — `pair`, the row id in `assignments` — how many steps of `funnel` it reached in order at
- * or after t0, and over the pre-period [t0 − P days, t0) (the CUPED covariate). Step by step, the
+ * or after t0 (and before t0 + `windowUs`, when given), and over the pre-period [t0 − P days, t0)
+ * (the CUPED covariate). Step by step, the
  * earliest event of step k at or after the unit's step k − 1 event: the greedy walk, which finds the
  * deepest ordered sequence (equal times count as in order). Joins and aggregates only, so DuckDB
  * can spill them; a unit absent from the table reached no step.
  */
-async function buildFunnelDepths(db: Database, funnel: readonly string[], prePeriodDays: number): Promise<void> {
+async function buildFunnelDepths(db: Database, funnel: readonly string[], prePeriodDays: number, windowUs: bigint | null): Promise<void> {
   await db.run(`
     CREATE OR REPLACE TEMP TABLE ${FUNNEL_EVENTS_TABLE} AS
     SELECT a.pair, e.step, e.ts_us - a.t0_us AS d
@@ -337,10 +350,10 @@ async function buildFunnelDepths(db: Database, funnel: readonly string[], prePer
     funnel.map((_, i) => `SELECT pair, ${i + 1} AS depth, ${pre} AS pre FROM ${prefix}${i + 1}`);
   await db.run(`
     CREATE OR REPLACE TEMP TABLE ${FUNNEL_DEPTH_TABLE} AS
-    WITH ${[...levels('post', (d) => `${d} >= 0`), ...levels('pre', (d) => `${d} < 0`)].join(',\n')}
+    WITH ${[...levels('post', (d) => `${d} >= 0 AND (CAST($w AS BIGINT) IS NULL OR ${d} < CAST($w AS BIGINT))`), ...levels('pre', (d) => `${d} < 0`)].join(',\n')}
     SELECT pair, coalesce(max(depth) FILTER (WHERE NOT pre), 0) AS depth, coalesce(max(depth) FILTER (WHERE pre), 0) AS pre_depth
     FROM (${[...reached('post', false), ...reached('pre', true)].join(' UNION ALL ')})
-    GROUP BY pair`);
+    GROUP BY pair`, { w: windowUs });
   await db.run(`DROP TABLE ${FUNNEL_EVENTS_TABLE}`);
 }
 

@@ -18,6 +18,7 @@
  */
 import type { AnalysisWarning } from '../../stats/index.ts';
 import type { MetricReport } from '../../contract/report.ts';
+import type { AnalysisSettings } from '../../contract/settings.ts';
 import { CHART_WIDTH, cumulativeSvg, forestSvg, funnelSvg, retentionSvg } from './charts.ts';
 import { embeddedFontCss } from './fonts.ts';
 import {
@@ -103,7 +104,14 @@ function keyFacts(m: DecisionReportModel): string {
     + fact('Guardrails', esc(e.guardrailMetrics.join(', ') || DASH))
     + fact('Significance', `α ${esc(String(s.alpha))} · ${esc(formatPercent(1 - s.alpha, 1))} CI`)
     + fact('CUPED', esc(cuped))
+    + (e.source === 'events' ? fact('Metric windows', esc(windowsText(s.metricWindowDays))) : '')
     + `</dl></section>`;
+}
+
+/** "conversion 7 d · funnel 3 d", or "until the end of the data". */
+function windowsText(windows: AnalysisSettings['metricWindowDays']): string {
+  const set = Object.entries(windows).map(([metric, days]) => `${metric} ${days} d`);
+  return set.length > 0 ? set.join(' · ') : 'until the end of the data';
 }
 
 function warningRow(w: AnalysisWarning): string {

@@ -1,10 +1,12 @@
 /**
  * Settings (SPEC §7): the analysis defaults (α, power, MDE, minimum sample, minimum runtime,
- * CUPED pre-period), the exposure/conversion event names and the funnel's steps, one per line. The host validates;
+ * CUPED pre-period), the exposure/conversion event names and the funnel's steps, one per line, and
+ * the per-metric windows. The host validates;
  * its message is shown as it is. Below them, the ChangeSet API (ApiSettingsSection.tsx).
  */
 import { useState, type FormEvent } from 'react';
 import type { DeskSettings, SetSettingsRequest } from '../../contract/desk-api.ts';
+import { WINDOWED_METRICS, type WindowedMetric } from '../../contract/settings.ts';
 import { ScreenHeading } from '../components/ScreenHeading.tsx';
 import { editSettings, saveSettings } from '../store/actions/settings.ts';
 import { ApiSettingsSection } from './ApiSettingsSection.tsx';
@@ -20,6 +22,8 @@ interface Draft {
   exposureEvents: string;
   conversionEvents: string;
   funnelSteps: string;
+  /** Per windowed metric: days as typed, '' for no window. */
+  windows: Record<WindowedMetric, string>;
   cuped: boolean;
 }
 
@@ -34,6 +38,7 @@ function draftOf(values: DeskSettings): Draft {
     exposureEvents: values.exposureEvents.join('\n'),
     conversionEvents: values.conversionEvents.join('\n'),
     funnelSteps: values.funnelSteps.join('\n'),
+    windows: Object.fromEntries(WINDOWED_METRICS.map((m) => [m, values.metricWindowDays[m] === undefined ? '' : String(values.metricWindowDays[m])])) as Record<WindowedMetric, string>,
     cuped: values.cuped,
   };
 }
@@ -93,6 +98,18 @@ function SettingsForm({ values }: { values: DeskSettings }) {
     request.exposureEvents = lines(draft.exposureEvents);
     request.conversionEvents = lines(draft.conversionEvents);
     request.funnelSteps = lines(draft.funnelSteps);
+    const windows: Partial<Record<WindowedMetric, number>> = {};
+    for (const metric of WINDOWED_METRICS) {
+      const text = draft.windows[metric].trim();
+      if (text === '') continue;
+      const days = Number(text);
+      if (!Number.isFinite(days) || days <= 0) {
+        setProblem(`The ${metric} window must be a positive number of days, or empty.`);
+        return;
+      }
+      windows[metric] = days;
+    }
+    request.metricWindowDays = windows;
     void saveSettings(request as SetSettingsRequest);
   };
 
@@ -143,6 +160,27 @@ function SettingsForm({ values }: { values: DeskSettings }) {
           <p id="setting-funnel-hint" className="hint">Step s counts units that reached steps 1 … s in this order after exposure. Shown when every step occurs in the data; empty for no funnel.</p>
         </div>
       </div>
+      <fieldset aria-describedby="setting-windows-hint">
+        <legend>Metric windows (days after exposure)</legend>
+        <p className="fieldset-hint" id="setting-windows-hint">Count a metric's events only in [t0, t0 + days); empty: until the end of the data.</p>
+        <div className="form-grid">
+          {WINDOWED_METRICS.map((metric) => (
+            <div className="field" key={metric}>
+              <label htmlFor={`setting-window-${metric}`}>{metric}</label>
+              <input
+                id={`setting-window-${metric}`}
+                type="number"
+                step="1"
+                min="0"
+                inputMode="decimal"
+                placeholder="until end of data"
+                value={draft.windows[metric]}
+                onChange={(e) => set('windows', { ...draft.windows, [metric]: e.target.value })}
+              />
+            </div>
+          ))}
+        </div>
+      </fieldset>
       <div className="intro"><p id="setting-events-hint">One event name per line, e.g. <code>experiment.exposure</code>, <code>checkout.completed</code>.</p></div>
       {message && <div className="banner alert" role="alert"><span className="code">{problem ? 'invalid' : error?.code}</span><p>{message}</p><span /></div>}
       <div className="form-actions">

@@ -19,7 +19,7 @@ import { tempDir } from '../helpers/temp-files.ts';
 import { renderReportHtml } from '../../data/report/render-html.ts';
 import type { DecisionReportModel } from '../../data/report/report-model.ts';
 import type { ExperimentReport } from '../../contract/report.ts';
-import { chartSvg, expectMetricTableEquals, expectSameNumber, expectSelfContained, pdfPages, pdfUnavailable, savePageOne } from './report-files.ts';
+import { chartSvg, expectDeepClose, expectMetricTableEquals, expectSameNumber, expectSelfContained, pdfPages, pdfUnavailable, savePageOne } from './report-files.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -158,7 +158,7 @@ for (const c of CASES) {
     it('JSON: the report model, with the analysis and provenance that balances', () => {
       const model = JSON.parse(readFileSync(out('json'), 'utf8')) as Json;
       expect(model.schema).toBe('experiment-desk/decision-report@1');
-      expect(model.analysis.metrics).toEqual(experiment.metrics);
+      expectDeepClose(model.analysis.metrics, experiment.metrics);
       expect(model.results.length).toBeGreaterThan(0);
       const totals = model.provenance.totals;
       expect(totals.rowsAccepted + totals.rowsRejected).toBe(totals.rowsRead);

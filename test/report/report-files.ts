@@ -158,6 +158,26 @@ export function expectSelfContained(html: string): void {
   expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;`);
 }
 
+/**
+ * Deep equality of two JSON values where numbers may differ by 1e-12 relative: two analyses of the
+ * same data in separate processes sum doubles in parallel, in an order that can change the last bit.
+ */
+export function expectDeepClose(actual: unknown, expected: unknown, at = '$'): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    expectSameNumber(actual, expected, at);
+    return;
+  }
+  if (expected === null || typeof expected !== 'object') {
+    expect(actual, at).toEqual(expected);
+    return;
+  }
+  expect(actual !== null && typeof actual === 'object', `${at} is an object`).toBe(true);
+  const a = actual as Record<string, unknown>;
+  const e = expected as Record<string, unknown>;
+  expect(Object.keys(a).sort(), `${at} keys`).toEqual(Object.keys(e).sort());
+  for (const key of Object.keys(e)) expectDeepClose(a[key], e[key], `${at}.${key}`);
+}
+
 /** The SVG inside `<figure data-chart="id">`, or null. */
 export function chartSvg(html: string, id: string): string | null {
   const start = html.indexOf(`<figure data-chart="${id}"`);

@@ -237,6 +237,12 @@ describe('HTML', () => {
     expect(pValue?.value).toBe('0.0009876543210123');
   });
 
+  it('states the metric windows of an event-log analysis', () => {
+    expect(renderReportHtml(model())).toContain('<dd>until the end of the data</dd>');
+    const windowed = renderReportHtml(model({ settings: defaultSettings({ metricWindowDays: { conversion: 7, funnel: 2 } }) }));
+    expect(windowed).toContain('conversion 7 d · funnel 2 d');
+  });
+
   it('shows the ChangeSet, its armed state and the audit timeline; says so when none is linked', () => {
     const html = renderReportHtml(model({ changeSet: { ...changeSet, execution: { status: 'MEASURING' } } }));
     expect(html).toContain('AUTO-ROLLBACK: ARMED • DEVIATION &gt; 5% = AUTO-KILL');

@@ -14,7 +14,7 @@ export const err = (code: DeskErrorCode, message: string = code): Result<never> 
 
 export const SETTINGS: DeskSettings = {
   alpha: 0.05, power: 0.8, mde: 0.05, minSamplePerVariant: 1000, minRuntimeDays: 7, cupedPrePeriodDays: 14, cuped: true,
-  exposureEvents: ['exposure'], conversionEvents: ['conversion'], funnelSteps: ['page_view', 'checkout.completed'],
+  exposureEvents: ['exposure'], conversionEvents: ['conversion'], funnelSteps: ['page_view', 'checkout.completed'], metricWindowDays: {},
 };
 
 export function summary(overrides: Partial<ImportSummary> = {}): ImportSummary {
