@@ -151,6 +151,7 @@ function SettingsForm({ values }: { values: DeskSettings }) {
           <textarea id="setting-conversion" value={draft.conversionEvents} onChange={(e) => set('conversionEvents', e.target.value)} aria-describedby="setting-events-hint" spellCheck={false} />
         </div>
       </div>
+      <div className="intro"><p id="setting-events-hint">One event name per line, e.g. <code>experiment.exposure</code>, <code>checkout.completed</code>.</p></div>
       <div className="grid-2" style={{ borderBottom: '1px solid var(--line)' }}>
         <div className="field">
           <label htmlFor="setting-funnel">Funnel steps, in order</label>
@@ -181,7 +182,6 @@ function SettingsForm({ values }: { values: DeskSettings }) {
           ))}
         </div>
       </fieldset>
-      <div className="intro"><p id="setting-events-hint">One event name per line, e.g. <code>experiment.exposure</code>, <code>checkout.completed</code>.</p></div>
       {message && <div className="banner alert" role="alert"><span className="code">{problem ? 'invalid' : error?.code}</span><p>{message}</p><span /></div>}
       <div className="form-actions">
         <button type="submit" className="primary" disabled={saving}>Save settings</button>

@@ -228,11 +228,29 @@ describe.skipIf(!!unavailable)('Experiment Desk in Chromium (web host)', () => {
     expect(filesAfter).toEqual(filesBefore);
   });
 
-  it('settings screen', async () => {
+  it('settings screen: a metric window and the funnel steps are saved; a bad window is refused', async () => {
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await page.getByLabel('Alpha').waitFor();
     await screenshot(page, 'settings');
     await expectAccessible(page, 'settings');
+    const stored = async (): Promise<{ metricWindowDays: unknown; funnelSteps: unknown }> => page.evaluate(async () => {
+      const response = await fetch('/api/call/getSettings', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      return ((await response.json()) as { value: { metricWindowDays: unknown; funnelSteps: unknown } }).value;
+    });
+    await page.getByLabel('conversion', { exact: true }).fill('-3');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('The conversion window must be a positive number of days');
+    expect((await stored()).metricWindowDays).toEqual({});
+    await page.getByLabel('conversion', { exact: true }).fill('7');
+    await page.getByLabel('Funnel steps, in order').fill('page_view\ncheckout.completed');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
+    expect(await stored()).toMatchObject({ metricWindowDays: { conversion: 7 }, funnelSteps: ['page_view', 'checkout.completed'] });
+    // Back to the defaults, so later tests see them.
+    await page.getByLabel('conversion', { exact: true }).fill('');
+    await page.getByLabel('Funnel steps, in order').fill('page_view\ncheckout.started\ncheckout.completed');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(async () => (await stored()).metricWindowDays).toEqual({});
   });
 
   it('refuses a browser without the token', async () => {
