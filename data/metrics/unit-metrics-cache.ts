@@ -202,12 +202,6 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
   // Tables half-built by an interrupted session are never taken for current: the state row goes
   // first and comes back last.
   await db.run('DELETE FROM analysis_cache');
-  // The event log is joined once with the assignments on the unit; each event is then placed
-  // relative to its unit's t0 in whole microseconds, d = ts − t0 (exact: TIMESTAMPTZ counts
-  // microseconds and a day is 86,400 s in UTC): day k = ⌊d / 1 day⌋ is exactly
-  // ts ∈ [t0 + k days, t0 + (k + 1) days). Aggregating by the assignment's row id, integer
-  // arithmetic and sums of doubles (cents are integers: exact below 2^53) keep the pass cheap. `mature_days` counts the days k with
-  // t0 + (k + 1) days ≤ data_end, `t0_day` is the UTC day of t0 (epoch ms).
   const steps = settings.funnelSteps;
   const end = (await db.query<{ data_end: unknown; end_us: bigint | null; funnel_events: bigint }>(`
     SELECT max(ts) AS data_end, epoch_us(max(ts)) AS end_us,
@@ -222,6 +216,13 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
   };
   const within = (metric: string): string => `d >= 0 AND (CAST($w_${metric} AS BIGINT) IS NULL OR d < CAST($w_${metric} AS BIGINT))`;
   if (funnel.length > 0) await buildFunnelDepths(db, funnel, settings.cupedPrePeriodDays, windowUs('funnel'));
+  // The event log is joined once with the assignments on the unit; each event is then placed
+  // relative to its unit's t0 in whole microseconds, d = ts − t0 (exact: TIMESTAMPTZ counts
+  // microseconds and a day is 86,400 s in UTC): day k = ⌊d / 1 day⌋ is exactly
+  // ts ∈ [t0 + k days, t0 + (k + 1) days). Aggregating by the assignment's row id, integer
+  // arithmetic and sums of doubles (cents are integers: exact below 2^53) keep the pass cheap.
+  // `mature_days` counts the days k with t0 + (k + 1) days ≤ data_end, `t0_day` is the UTC day of
+  // t0 (epoch ms).
   await db.run(`
     CREATE OR REPLACE TABLE ${UNIT_METRICS_TABLE} AS
     WITH a AS (
