@@ -6,7 +6,8 @@
  * then the full analysis — `listExperiments` and, for every experiment, `analyzeExperiment`
  * (report with every default metric, CUPED, SRM, power, plus the experiment screen's cumulative
  * uplift and retention D0–D30 as Arrow) — first and again (warm), then the interactive loop on the
- * largest experiment: a new segment filter, a new α, CUPED off, a new date filter. Prints one JSON
+ * largest experiment: a new segment filter, a new α, CUPED off, a new date filter, a filter on the
+ * exposure's store. Prints one JSON
  * line with the timings (seconds), the import summary, the peak RSS (VmHWM) and the database size.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -95,6 +96,8 @@ async function reanalysis(service: DeskService, list: readonly ExperimentListIte
     { change: 'new alpha', overrides: { segment: 'returning', alpha: 0.01 } },
     { change: 'CUPED off', overrides: { segment: 'returning', alpha: 0.01, cuped: false } },
     { change: 'date filter', overrides: { exposureFrom: from } },
+    // Not in the cube: aggregated from the per-unit table.
+    { change: 'store filter', overrides: { exposureFilters: { store_id: 'store-de' } } },
     { change: 'filters cleared', overrides: {} },
   ];
   const steps = [];

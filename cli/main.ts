@@ -54,6 +54,7 @@ function addAnalysisSettingOptions(command: Command): Command {
     .option('--from <date>', 'only units first exposed at or after this UTC date/time')
     .option('--to <date>', 'only units first exposed before this UTC date/time')
     .option('--segment <name>', 'only units whose exposure carries this user_segment')
+    .option('--where <column=value>', 'only units whose first exposure has this store_id, plan_code, currency or event_version (repeatable)', collect)
     .option('--window <metric=days>', 'count a metric only in [t0, t0 + days) (conversion, revenue_per_user, orders_per_user, funnel; repeatable)', collect)
     .option('--funnel <events>', 'funnel steps: event names in order, comma-separated ("" for none; default page_view,checkout.started,checkout.completed)')
     .option('--no-cuped', 'base the verdict on unadjusted results');

@@ -4,7 +4,7 @@
  */
 import { ZodError } from 'zod';
 import type { MappingOptions } from '../data/import/mapping.ts';
-import { WINDOWED_METRICS, analysisSettingsSchema, type AnalysisSettings } from '../contract/settings.ts';
+import { EXPOSURE_ATTRIBUTES, WINDOWED_METRICS, analysisSettingsSchema, type AnalysisSettings } from '../contract/settings.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Raw flags as commander parses them. */
@@ -32,6 +32,7 @@ export interface CliFlags {
   prePeriod?: string;
   funnel?: string;
   window?: string[];
+  where?: string[];
 }
 
 /** `--window METRIC=DAYS` pairs. @throws UsageError for a malformed pair or an unknown metric. */
@@ -45,6 +46,20 @@ export function metricWindows(pairs: readonly string[]): Record<string, number> 
     windows[match[1]!] = numberFlag('window', match[2]!)!;
   }
   return windows;
+}
+
+/** `--where COLUMN=VALUE` pairs (exposure attributes). @throws UsageError for a malformed pair or another column. */
+export function exposureFilters(pairs: readonly string[]): Record<string, string> {
+  const filters: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const column = at > 0 ? pair.slice(0, at).trim() : '';
+    if (!(EXPOSURE_ATTRIBUTES as readonly string[]).includes(column) || pair.slice(at + 1) === '') {
+      throw new UsageError(`--where ${pair}: expected COLUMN=VALUE with COLUMN one of ${EXPOSURE_ATTRIBUTES.join(', ')}`);
+    }
+    filters[column] = pair.slice(at + 1);
+  }
+  return filters;
 }
 
 /** Repeatable flag collector for commander. */
@@ -85,7 +100,7 @@ function numberFlag(name: string, value: string | undefined): number | undefined
 
 const FLAG_OF_SETTING: Record<string, string> = {
   minSamplePerVariant: 'min-sample', minRuntimeDays: 'min-runtime', cupedPrePeriodDays: 'pre-period', exposureFrom: 'from', exposureTo: 'to',
-  funnelSteps: 'funnel', metricWindowDays: 'window',
+  funnelSteps: 'funnel', metricWindowDays: 'window', exposureFilters: 'where',
 };
 
 /** Analysis settings from flags, defaults elsewhere. @throws UsageError for an out-of-range value. */
@@ -104,6 +119,7 @@ export function analysisSettings(flags: CliFlags): AnalysisSettings {
     segment: flags.segment,
     funnelSteps: flags.funnel === undefined ? undefined : flags.funnel.split(',').map((step) => step.trim()).filter(Boolean),
     metricWindowDays: flags.window === undefined ? undefined : metricWindows(flags.window),
+    exposureFilters: flags.where === undefined ? undefined : exposureFilters(flags.where),
   };
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
   try {

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { mappingOptionsSchema, type ColumnMapping } from './mapping.ts';
 import type { ImportProgress, ImportSummary } from './import.ts';
 import type { ExperimentReport, ImportedFileReport } from './report.ts';
-import { analysisSettingsSchema } from './settings.ts';
+import { analysisSettingsSchema, type ExposureAttribute } from './settings.ts';
 import { REPORT_FORMATS, type ExportedReport } from './report-export.ts';
 import {
   discardOutboxItemRequestSchema, getChangeSetRequestSchema, linkExperimentRequestSchema, listChangeSetsRequestSchema,
@@ -166,6 +166,8 @@ export interface ExperimentAnalysis {
   readonly retention: ArrowBytes;
   /** `user_segment` values present among exposures, for the segment filter. */
   readonly segments: readonly string[];
+  /** Per exposure attribute, its values among the experiment's analysed units (event logs), for the filters. */
+  readonly exposureAttributes: Readonly<Partial<Record<ExposureAttribute, readonly string[]>>>;
 }
 
 export const previewRowsRequestSchema = z.object({

@@ -24,6 +24,13 @@ export const DEFAULT_FUNNEL_STEPS = ['page_view', 'checkout.started', 'checkout.
 export const WINDOWED_METRICS = ['conversion', 'revenue_per_user', 'orders_per_user', 'funnel'] as const;
 export type WindowedMetric = (typeof WINDOWED_METRICS)[number];
 
+/**
+ * Text columns of the exposure event a filter can select on (SPEC §3), besides `user_segment`
+ * (the `segment` setting); ids such as `request_id` are not filters.
+ */
+export const EXPOSURE_ATTRIBUTES = ['store_id', 'plan_code', 'currency', 'event_version'] as const;
+export type ExposureAttribute = (typeof EXPOSURE_ATTRIBUTES)[number];
+
 export const analysisSettingsSchema = z.object({
   /** Two-sided significance level. */
   alpha: z.number().gt(0).lt(1).default(0.05),
@@ -57,6 +64,8 @@ export const analysisSettingsSchema = z.object({
   exposureTo: z.string().optional(),
   /** Only units whose first exposure carries this `user_segment`. */
   segment: z.string().optional(),
+  /** Only units whose first exposure carries these values (event logs; SPEC §3 text-column filters). */
+  exposureFilters: z.partialRecord(z.enum(EXPOSURE_ATTRIBUTES), z.string().min(1)).default({}),
 });
 
 export type AnalysisSettings = z.infer<typeof analysisSettingsSchema>;

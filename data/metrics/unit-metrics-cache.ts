@@ -27,7 +27,7 @@
  */
 import { listValue } from '@duckdb/node-api';
 import { toNumber, type Database } from '../database.ts';
-import type { AnalysisSettings, WindowedMetric } from '../../contract/settings.ts';
+import { EXPOSURE_ATTRIBUTES, type AnalysisSettings, type ExposureAttribute, type WindowedMetric } from '../../contract/settings.ts';
 
 /** The table with one row per analysed (experiment, unit). */
 export const UNIT_METRICS_TABLE = 'analysis_unit_metrics';
@@ -37,7 +37,7 @@ export const UNIT_CUBE_TABLE = 'analysis_unit_cube';
 export const ACTIVE_DAY_BITS = 31;
 const DAY_US = 86_400_000_000;
 /** Bumped whenever the SQL below changes what the tables hold: older persisted tables are rebuilt. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 
 /** Retention days reported as metrics (SPEC §3: D1 and D7). */
 export const RETENTION_DAYS = [1, 7] as const;
@@ -115,12 +115,14 @@ export async function unitSums(
   db: Database, settings: AnalysisSettings, experimentId: string | null,
 ): Promise<{ sql: string; params: Record<string, string | null> }> {
   const cache = await unitMetrics(db, settings);
-  const params = {
+  const exposureFilters = Object.entries(settings.exposureFilters) as [ExposureAttribute, string][];
+  const params: Record<string, string | null> = {
     from: settings.exposureFrom ?? null, to: settings.exposureTo ?? null, segment: settings.segment ?? null, experiment: experimentId,
+    ...Object.fromEntries(exposureFilters.map(([column, value]) => [`x_${column}`, value])),
   };
-  const aligned = (await db.query<{ ok: boolean | null }>(`
+  const aligned = exposureFilters.length === 0 && (await db.query<{ ok: boolean | null }>(`
     SELECT ($from IS NULL OR epoch_us(CAST($from AS TIMESTAMPTZ)) % ${DAY_US} = 0)
-       AND ($to IS NULL OR epoch_us(CAST($to AS TIMESTAMPTZ)) % ${DAY_US} = 0) AS ok`, { from: params.from, to: params.to }))[0]!.ok;
+       AND ($to IS NULL OR epoch_us(CAST($to AS TIMESTAMPTZ)) % ${DAY_US} = 0) AS ok`, { from: params.from ?? null, to: params.to ?? null }))[0]!.ok;
   const common = `($segment IS NULL OR a.segment = $segment) AND ($experiment IS NULL OR a.experiment_id = $experiment)`;
   if (aligned) {
     return {
@@ -130,13 +132,34 @@ export async function unitSums(
       params,
     };
   }
+  // Column names come from EXPOSURE_ATTRIBUTES (the settings schema's enum), values are parameters.
+  const byExposure = exposureFilters.map(([column]) => ` AND a.exposure_${column} = $x_${column}`).join('');
   return {
     sql: `(SELECT experiment_id, variant_id, segment, t0_day, mature_days, ${unitSumsSql(cache.metrics)} FROM ${UNIT_METRICS_TABLE} a
            WHERE ($from IS NULL OR a.t0 >= CAST($from AS TIMESTAMPTZ)) AND ($to IS NULL OR a.t0 < CAST($to AS TIMESTAMPTZ))
-             AND ${common}
+             AND ${common}${byExposure}
            GROUP BY ALL)`,
     params,
   };
+}
+
+/**
+ * Per exposure attribute, its distinct values (sorted, at most `limit`) among the analysed units of
+ * `experimentId` — the choices of the experiment screen's filters. Attributes without values are left out.
+ */
+export async function exposureAttributeValues(
+  db: Database, settings: AnalysisSettings, experimentId: string, limit = 50,
+): Promise<Partial<Record<ExposureAttribute, string[]>>> {
+  await unitMetrics(db, settings);
+  const row = (await db.query<Record<string, string[] | null>>(`
+    SELECT ${EXPOSURE_ATTRIBUTES.map((c) => `list(DISTINCT exposure_${c}) FILTER (WHERE exposure_${c} IS NOT NULL) AS ${c}`).join(', ')}
+    FROM ${UNIT_METRICS_TABLE} WHERE experiment_id = $experiment`, { experiment: experimentId }))[0] ?? {};
+  const values: Partial<Record<ExposureAttribute, string[]>> = {};
+  for (const column of EXPOSURE_ATTRIBUTES) {
+    const list = (row[column] ?? []).map(String).sort().slice(0, limit);
+    if (list.length > 0) values[column] = list;
+  }
+  return values;
 }
 
 /** Per experiment, what does not depend on the filters (from `assignments`). */
@@ -237,6 +260,13 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
         FROM events
       ) e ON e.user_id = a.unit_id AND e.ts_us >= a.t0_us - CAST($pre AS BIGINT) * ${DAY_US}
     ),
+    first_exposure AS (
+      SELECT experiment_id, user_id,
+        arg_min(struct_pack(${EXPOSURE_ATTRIBUTES.map((c) => `${c} := ${c}`).join(', ')}), ts) AS attributes
+      FROM events
+      WHERE list_contains($exposure, event_name) AND experiment_id IS NOT NULL AND variant_id IS NOT NULL
+      GROUP BY experiment_id, user_id
+    ),
     per_unit AS (
       SELECT pair,
         count_if(is_conversion AND ${within('conversion')}) AS conversions,
@@ -255,10 +285,13 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
       coalesce(u.pre_revenue, 0)::DOUBLE AS pre_revenue, coalesce(u.first_d < 0, FALSE)::INTEGER AS pre_active,
       coalesce(u.active_days, 0) AS active_days,
       ${funnel.length > 0 ? 'coalesce(fd.depth, 0)' : '0'} AS funnel_depth, ${funnel.length > 0 ? 'coalesce(fd.pre_depth, 0)' : '0'} AS pre_funnel_depth,
-      CAST(($end_us - a.t0_us) // ${DAY_US} AS INTEGER) AS mature_days, a.t0_us // ${DAY_US} * 86400000 AS t0_day
-    FROM a LEFT JOIN per_unit u USING (pair) ${funnel.length > 0 ? `LEFT JOIN ${FUNNEL_DEPTH_TABLE} fd USING (pair)` : ''}`,
+      CAST(($end_us - a.t0_us) // ${DAY_US} AS INTEGER) AS mature_days, a.t0_us // ${DAY_US} * 86400000 AS t0_day,
+      ${EXPOSURE_ATTRIBUTES.map((c) => `x.attributes.${c} AS exposure_${c}`).join(', ')}
+    FROM a LEFT JOIN per_unit u USING (pair)
+      LEFT JOIN first_exposure x ON x.experiment_id = a.experiment_id AND x.user_id = a.unit_id ${funnel.length > 0 ? `LEFT JOIN ${FUNNEL_DEPTH_TABLE} fd USING (pair)` : ''}`,
   {
-    conversion: listValue([...settings.conversionEvents]), pre: settings.cupedPrePeriodDays, end_us: end.end_us,
+    conversion: listValue([...settings.conversionEvents]), exposure: listValue([...settings.exposureEvents]),
+    pre: settings.cupedPrePeriodDays, end_us: end.end_us,
     w_conversion: windowUs('conversion'), w_orders_per_user: windowUs('orders_per_user'), w_revenue_per_user: windowUs('revenue_per_user'),
   });
   await db.run(`DROP TABLE IF EXISTS ${FUNNEL_DEPTH_TABLE}`);

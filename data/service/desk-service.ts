@@ -18,6 +18,7 @@ import type { ImportSummary } from '../../contract/import.ts';
 import type { MappingOptions } from '../../contract/mapping.ts';
 import { analyzeDatabase, importedFiles } from '../analysis/analyze.ts';
 import { cumulativeUplift, experimentSegments, retentionCurve } from '../analysis/time-series.ts';
+import { exposureAttributeValues } from '../metrics/unit-metrics-cache.ts';
 import { rowsToArrow } from '../arrow/to-arrow.ts';
 import { ChangeSetServiceError, createChangeSetService, type ChangeSetTuning } from '../changesets/decision-service.ts';
 import { openDatabase, toNumber, type Database } from '../database.ts';
@@ -238,6 +239,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
           cumulative: await cumulativeUplift(db, report, effective),
           retention: await retentionCurve(db, report, effective),
           segments: await experimentSegments(db, experimentId),
+          exposureAttributes: report.source === 'events' ? await exposureAttributeValues(db, effective, experimentId) : {},
         };
       });
     },

@@ -6,7 +6,9 @@
  */
 import { useMemo, useState, type ChangeEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { ExperimentAnalysis } from '../../contract/desk-api.ts';
 import type { ExperimentReport } from '../../contract/report.ts';
+import { EXPOSURE_ATTRIBUTES } from '../../contract/settings.ts';
 import { cumulativeLabel, cumulativeOption } from '../charts/cumulative.ts';
 import { forestLabel, forestOption, forestRows } from '../charts/forest.ts';
 import { funnelLabel, funnelOption } from '../charts/funnel.ts';
@@ -111,7 +113,7 @@ function Warnings({ report }: { report: ExperimentReport }) {
 function Meta({ report }: { report: ExperimentReport }) {
   return (
     <dl className="meta">
-      <div><dt>Units analysed</dt><dd>{formatCount(Object.values(report.units).reduce((a, b) => a + b, 0))}</dd></div>
+      <div><dt>Units analysed</dt><dd data-field="units-analysed">{formatCount(Object.values(report.units).reduce((a, b) => a + b, 0))}</dd></div>
       <div><dt>Per variant</dt><dd>{report.variants.map((v) => `${v} ${formatCount(report.units[v] ?? 0)}`).join(' · ')}</dd></div>
       <div><dt>Excluded (multiple exposures)</dt><dd>{formatCount(report.excludedUnits.multipleExposures)}</dd></div>
       <div><dt>Exposure</dt><dd>{formatDate(report.firstExposure)} → {formatDate(report.dataEnd)}</dd></div>
@@ -125,10 +127,14 @@ function Meta({ report }: { report: ExperimentReport }) {
 /** A date input's value (yyyy-mm-dd) from an ISO override. */
 const dateOf = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : '');
 
+/** No exposure attributes (unit tables, or before the first analysis): one object, so selectors stay stable. */
+const NO_ATTRIBUTES: ExperimentAnalysis['exposureAttributes'] = {};
+
 function Controls() {
-  const { overrides, segments, settings, status } = useDeskStore(useShallow((s) => ({
+  const { overrides, segments, attributes, settings, status } = useDeskStore(useShallow((s) => ({
     overrides: s.experiment.overrides,
     segments: s.experiment.analysis?.segments ?? [],
+    attributes: s.experiment.analysis?.exposureAttributes ?? NO_ATTRIBUTES,
     settings: s.settings.values,
     status: s.experiment.status,
   })));
@@ -194,6 +200,26 @@ function Controls() {
           {overrides.segment && !segments.includes(overrides.segment) && <option value={overrides.segment}>{overrides.segment}</option>}
         </select>
       </div>
+      {EXPOSURE_ATTRIBUTES.map((column) => {
+        const values = attributes[column] ?? [];
+        const selected = overrides.exposureFilters?.[column];
+        // A filter is offered where the exposures differ (or one is set).
+        if (values.length < 2 && !selected) return null;
+        const onChange = (value: string): void => {
+          const { [column]: _dropped, ...others } = overrides.exposureFilters ?? {};
+          void setOverrides({ exposureFilters: value ? { ...others, [column]: value } : others });
+        };
+        return (
+          <div className="control" key={column}>
+            <label htmlFor={`exposure-${column}`}>{column}</label>
+            <select id={`exposure-${column}`} value={selected ?? ''} onChange={(e) => onChange(e.target.value)}>
+              <option value="">(all)</option>
+              {values.map((v) => <option key={v} value={v}>{v}</option>)}
+              {selected && !values.includes(selected) && <option value={selected}>{selected}</option>}
+            </select>
+          </div>
+        );
+      })}
       <div className="control">
         <label htmlFor="alpha">Alpha</label>
         <input

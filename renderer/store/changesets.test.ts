@@ -27,7 +27,7 @@ const report: ExperimentReport = {
   power: null, warnings: [], verdict: { status: 'winner', reason: 'r', proposedTransition: 'PROVEN' },
 };
 const analysis = (experimentId: string): ExperimentAnalysis => ({
-  report: { ...report, experimentId }, cumulative: new Uint8Array(), retention: new Uint8Array(), segments: [],
+  report: { ...report, experimentId }, cumulative: new Uint8Array(), retention: new Uint8Array(), segments: [], exposureAttributes: {},
 });
 
 const state = () => useDeskStore.getState();

@@ -23,7 +23,7 @@ const cumulative = tableToIPC(tableFromArrays({
 }), 'stream');
 
 const analysis = (experimentId: string, reason = 'r'): ExperimentAnalysis => ({
-  report: report(experimentId, reason), cumulative, retention: new Uint8Array(), segments: ['new', 'returning'],
+  report: report(experimentId, reason), cumulative, retention: new Uint8Array(), segments: ['new', 'returning'], exposureAttributes: { store_id: ['store-de', 'store-nl'] },
 });
 
 const item = (experimentId: string): ExperimentListItem => ({
@@ -50,6 +50,7 @@ describe('experiment analysis', () => {
     const loaded = experiment().analysis!;
     expect(loaded.report.experimentId).toBe('spring-offer');
     expect(loaded.segments).toEqual(['new', 'returning']);
+    expect(loaded.exposureAttributes).toEqual({ store_id: ['store-de', 'store-nl'] });
     expect(loaded.cumulative.byVariant.get('treatment')!.relative).toBeInstanceOf(Float64Array);
     expect(loaded.retention.rows).toBe(0);
   });

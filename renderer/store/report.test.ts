@@ -14,7 +14,7 @@ const report: ExperimentReport = {
   srm: { chiSquare: 0, pValue: 1, flagged: false, df: 1 }, primaryMetric: 'conversion', guardrailMetrics: [], metrics: [],
   power: null, warnings: [], verdict: { status: 'inconclusive', reason: 'r', proposedTransition: null },
 };
-const analysis: ExperimentAnalysis = { report, cumulative: new Uint8Array(), retention: new Uint8Array(), segments: [] };
+const analysis: ExperimentAnalysis = { report, cumulative: new Uint8Array(), retention: new Uint8Array(), segments: [], exposureAttributes: {} };
 const state = () => useDeskStore.getState().reportExport;
 
 let desk: FakeDesk;

@@ -35,6 +35,6 @@ describe('npm run bench (200,000 events)', () => {
     }
     // Without --baseline pandas the pandas figures are null, not missing.
     expect([pandasSeconds, pandasPeakRssBytes, speedupVsPandas, peakRssShareOfPandas]).toEqual([null, null, null, null]);
-    expect(size.app.reanalysis!.steps.map((step) => step.change)).toEqual(['segment filter', 'new alpha', 'CUPED off', 'date filter', 'filters cleared']);
+    expect(size.app.reanalysis!.steps.map((step) => step.change)).toEqual(['segment filter', 'new alpha', 'CUPED off', 'date filter', 'store filter', 'filters cleared']);
   });
 });

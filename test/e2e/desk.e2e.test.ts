@@ -158,6 +158,17 @@ describe.skipIf(!!unavailable)('Experiment Desk in Chromium (web host)', () => {
     process.stderr.write(`\n[e2e] experiment screen interactive ${ready!.toFixed(0)} ms after its data arrived\n`);
     await screenshot(page, 'experiment-sample');
     await expectAccessible(page, 'experiment with charts');
+
+    // A filter on the exposure's store: fewer units, then all of them again.
+    const units = async (): Promise<string> => (await page.locator('[data-field="units-analysed"]').textContent()) ?? '';
+    const all = await units();
+    const store = page.getByLabel('store_id', { exact: true });
+    const stores = await store.locator('option').allTextContents();
+    expect(stores.length).toBeGreaterThan(2);
+    await store.selectOption(stores[1]!);
+    await expect.poll(units, { timeout: 20_000 }).not.toBe(all);
+    await store.selectOption('');
+    await expect.poll(units, { timeout: 20_000 }).toBe(all);
   });
 
   it.skipIf(datasetsMissing(COOKIE_CATS))('imports Cookie Cats with progress and summary; the metric table equals the CLI JSON', async () => {

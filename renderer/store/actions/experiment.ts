@@ -60,7 +60,7 @@ export async function analyzeOpenExperiment(): Promise<void> {
     return;
   }
   markData();
-  const { report, segments } = result.value;
+  const { report, segments, exposureAttributes } = result.value;
   patch('experiment', {
     status: 'ready',
     error: null,
@@ -69,6 +69,7 @@ export async function analyzeOpenExperiment(): Promise<void> {
       overrides: sent,
       report,
       segments,
+      exposureAttributes,
       cumulative: decodeCumulative(result.value.cumulative),
       retention: decodeRetention(result.value.retention),
     },

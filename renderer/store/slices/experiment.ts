@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { AnalysisOverrides, DeskError } from '../../../contract/desk-api.ts';
+import type { AnalysisOverrides, DeskError, ExperimentAnalysis } from '../../../contract/desk-api.ts';
 import type { ExperimentReport } from '../../../contract/report.ts';
 import type { CumulativeSeries, RetentionSeries } from '../../arrow/series.ts';
 import type { DeskState } from '../state.ts';
@@ -11,6 +11,8 @@ export interface LoadedAnalysis {
   readonly overrides: AnalysisOverrides;
   readonly report: ExperimentReport;
   readonly segments: readonly string[];
+  /** Values of each exposure attribute, for its filter (event logs). */
+  readonly exposureAttributes: ExperimentAnalysis['exposureAttributes'];
   readonly cumulative: CumulativeSeries;
   readonly retention: RetentionSeries;
 }
