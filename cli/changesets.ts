@@ -24,7 +24,8 @@ import { buildProofResult, proposeDecision, type DecisionTarget } from '../data/
 import { openDatabase, type Database } from '../data/database.ts';
 import { importFile } from '../data/import/import-file.ts';
 import { percent, pValue, relativeWithInterval, table } from './format.ts';
-import { analysisSettings, collect, mappingOptions, type CliFlags } from './options.ts';
+import { addAnalysisSettingOptions, addFileMappingOptions } from './command-options.ts';
+import { analysisSettings, mappingOptions, type CliFlags } from './options.ts';
 import { UsageError } from './usage-error.ts';
 
 interface Io {
@@ -352,7 +353,7 @@ export function registerChangesetsCommand(program: Command, io: Io, env: NodeJS.
     .addOption(formatOption())
     .action((id: string, flags: ApiFlags) => showCommand(id, flags, io, env));
 
-  group.command('decide')
+  const decide = group.command('decide')
     .argument('<experiment>', 'experiment id')
     .argument('[files...]', 'files to import first')
     .description('analyse an experiment and send its decision (winner → PROVEN, loser → ROLLED_BACK) through the outbox of --db')
@@ -360,23 +361,9 @@ export function registerChangesetsCommand(program: Command, io: Io, env: NodeJS.
     .option('--db <path>', 'database file (required: it holds the outbox)')
     .addOption(new Option('--to <state>', 'the decision, overriding the verdict').choices(['PROVEN', 'ROLLED_BACK']))
     .option('--reason <text>', 'reason recorded in the audit trail (default: from the verdict)')
-    .option('--changeset <id>', 'link the experiment to this ChangeSet by hand (kept in --db)')
-    .option('--unit <col>', 'unit (randomization id) column')
-    .option('--variant <col>', 'variant column (unit tables)')
-    .option('--control <value>', 'control variant')
-    .option('--experiment <col>', 'experiment column')
-    .option('--timestamp <col>', 'timestamp column')
-    .option('--metric <col>', 'metric column of a unit table (repeatable)', collect)
-    .option('--covariate <metric=col>', 'CUPED covariate column for a metric (repeatable)', collect)
-    .option('--force', 're-import files already imported')
-    .option('--alpha <n>', 'two-sided significance level', '0.05')
-    .option('--mde <n>', 'relative minimum detectable effect', '0.05')
-    .option('--power <n>', 'power for the sample-size calculation', '0.8')
-    .option('--min-sample <n>', 'minimum units per variant', '1000')
-    .option('--min-runtime <days>', 'minimum runtime in days', '7')
-    .option('--pre-period <days>', 'CUPED pre-period in days', '14')
-    .option('--segment <name>', 'only units whose exposure carries this user_segment')
-    .option('--no-cuped', 'base the verdict on unadjusted results')
+    .option('--changeset <id>', 'link the experiment to this ChangeSet by hand (kept in --db)');
+  // The same mapping and analysis flags as `analyze`, except --from/--to (--to is the decision here).
+  addAnalysisSettingOptions(addFileMappingOptions(decide), { exposureDates: false })
     .addOption(formatOption())
     .action((experiment: string, files: string[], flags: DecideFlags) => decideCommand(experiment, files, flags, io, env));
 

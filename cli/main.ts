@@ -15,7 +15,8 @@ import { ImportCancelledError, importFile, type ImportSummary } from '../data/im
 import { defaultScenario, writeEventLogCsv } from '../data/simulate/index.ts';
 import { registerChangesetsCommand } from './changesets.ts';
 import { registerReportCommand } from './report.ts';
-import { analysisSettings, collect, mappingOptions, type CliFlags } from './options.ts';
+import { addAnalysisSettingOptions, addFileMappingOptions } from './command-options.ts';
+import { analysisSettings, mappingOptions, type CliFlags } from './options.ts';
 import { renderImportSummary, renderReport } from './render-report.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -30,34 +31,7 @@ const defaultIo: Io = {
 };
 
 function addMappingOptions(command: Command): Command {
-  return command
-    .option('--db <path>', 'database file (default: in memory)')
-    .option('--unit <col>', 'unit (randomization id) column')
-    .option('--variant <col>', 'variant column (unit tables)')
-    .option('--control <value>', 'control variant')
-    .option('--experiment <col>', 'experiment column')
-    .option('--timestamp <col>', 'timestamp column (ISO-8601 or epoch ms; no zone = UTC)')
-    .option('--metric <col>', 'metric column of a unit table (repeatable)', collect)
-    .option('--covariate <metric=col>', 'CUPED covariate column for a metric (repeatable)', collect)
-    .option('--force', 're-import files already imported (same content hash)');
-}
-
-/** The analysis settings' flags (shared by analyze, demo and report). */
-function addAnalysisSettingOptions(command: Command): Command {
-  return command
-    .option('--alpha <n>', 'two-sided significance level', '0.05')
-    .option('--mde <n>', 'relative minimum detectable effect (0.05 = 5%)', '0.05')
-    .option('--power <n>', 'power for the sample-size calculation', '0.8')
-    .option('--min-sample <n>', 'minimum units per variant', '1000')
-    .option('--min-runtime <days>', 'minimum runtime in days', '7')
-    .option('--pre-period <days>', 'CUPED pre-period in days (event logs)', '14')
-    .option('--from <date>', 'only units first exposed at or after this UTC date/time')
-    .option('--to <date>', 'only units first exposed before this UTC date/time')
-    .option('--segment <name>', 'only units whose exposure carries this user_segment')
-    .option('--where <column=value>', 'only units whose first exposure has this store_id, plan_code, currency or event_version (repeatable)', collect)
-    .option('--window <metric=days>', 'count a metric only in [t0, t0 + days) (conversion, revenue_per_user, orders_per_user, funnel; repeatable)', collect)
-    .option('--funnel <events>', 'funnel steps: event names in order, comma-separated ("" for none; default page_view,checkout.started,checkout.completed)')
-    .option('--no-cuped', 'base the verdict on unadjusted results');
+  return addFileMappingOptions(command.option('--db <path>', 'database file (default: in memory)'));
 }
 
 function addAnalysisOptions(command: Command): Command {
