@@ -1,7 +1,9 @@
 /**
- * `npm run gen -- --events N --out FILE [--format csv|parquet|ndjson] [--seed S] [--file-gb G]`:
+ * `npm run gen -- --events N --out FILE [--format csv|parquet|ndjson] [--seed S] [--file-gb G]
+ *   [--broken-share X] [--quoted [--multiline-share X]]`:
  * writes a canonical event log of exactly N data rows (or about G GB of CSV) with the DuckDB scale
- * generator (data/simulate/duckdb-event-log.ts) and prints its summary as JSON.
+ * generator (data/simulate/duckdb-event-log.ts) and prints its summary as JSON. `--quoted` gives
+ * real exports' shape: quoted fields with commas, quoted line breaks and unclosed quotes.
  */
 import { totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -38,10 +40,12 @@ async function main(argv: string[]): Promise<number> {
     options: {
       events: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, seed: { type: 'string' },
       'file-gb': { type: 'string' }, days: { type: 'string' }, 'broken-share': { type: 'string' },
+      quoted: { type: 'boolean' }, 'multiline-share': { type: 'string' },
     },
   });
   if (!values.out || (!values.events && !values['file-gb'])) {
-    process.stderr.write('usage: npm run gen -- --events N --out FILE [--format csv|parquet|ndjson] [--seed S] [--file-gb G]\n');
+    process.stderr.write('usage: npm run gen -- --events N --out FILE [--format csv|parquet|ndjson] [--seed S] [--file-gb G]\n' +
+      '                       [--broken-share X] [--quoted [--multiline-share X]]\n');
     return 2;
   }
   const events = values.events ? parseCount(values.events) : Math.round((Number(values['file-gb']) * 1e9) / CSV_BYTES_PER_ROW);
@@ -51,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
     ...(values.seed !== undefined && { seed: Number(values.seed) }),
     ...(values.days !== undefined && { days: Number(values.days) }),
     ...(values['broken-share'] !== undefined && { brokenShare: Number(values['broken-share']) }),
+    ...(values.quoted && { quoted: true }),
+    ...(values['multiline-share'] !== undefined && { multilineShare: Number(values['multiline-share']) }),
   });
   const { experiments: _experiments, ...summary } = truth;
   process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -21,6 +21,8 @@ export interface Database {
   query<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]>;
   /** Runs one or more statements, ignoring results. */
   run(sql: string, params?: SqlParams): Promise<void>;
+  /** Runs one statement and yields its rows chunk by chunk (about 2,048 rows each), as JS values. */
+  stream(sql: string, params?: SqlParams): AsyncIterable<Row[]>;
   /**
    * Runs `work` inside BEGIN … COMMIT; any error (or cancellation) rolls back, leaving the
    * database as it was, and is rethrown.
@@ -74,6 +76,22 @@ export function defaultMemoryLimit(): string {
   return `${mib}MiB`;
 }
 
+/**
+ * The default DuckDB thread count: `EXPERIMENT_DESK_THREADS` when set (a positive integer; tests
+ * and the benchmark set 16 to reproduce a big laptop on a small machine), else DuckDB's own
+ * default, one per hardware thread. Every import and analysis plan streams or spills, so memory
+ * does not grow with the thread count beyond DuckDB's per-thread buffers (docs/import.md, "Memory").
+ *
+ * @throws RangeError when the variable is set to something else than a positive integer.
+ */
+export function defaultThreads(): number | undefined {
+  const fromEnv = process.env.EXPERIMENT_DESK_THREADS?.trim();
+  if (!fromEnv) return undefined;
+  const threads = Number(fromEnv);
+  if (!Number.isSafeInteger(threads) || threads < 1 || threads > 1024) throw new RangeError(`EXPERIMENT_DESK_THREADS must be a whole number from 1 to 1024, not ${fromEnv}`);
+  return threads;
+}
+
 /** The default spill folder: `EXPERIMENT_DESK_TEMP_DIR`, else next to the database file, else the OS temp dir. */
 export function defaultTempDirectory(path: string): string {
   const fromEnv = process.env.EXPERIMENT_DESK_TEMP_DIR?.trim();
@@ -94,7 +112,8 @@ export async function openDatabase(path = ':memory:', options: DatabaseOptions =
     memory_limit: options.memoryLimit ?? defaultMemoryLimit(),
     temp_directory: options.tempDirectory ?? defaultTempDirectory(path),
   };
-  if (options.threads !== undefined) config.threads = String(options.threads);
+  const threads = options.threads ?? defaultThreads();
+  if (threads !== undefined) config.threads = String(threads);
   const instance = await DuckDBInstance.create(path, config);
   const connection = await instance.connect();
   const db = wrapConnection(path, connection, () => instance.closeSync());
@@ -115,6 +134,10 @@ function wrapConnection(path: string, connection: DuckDBConnection, closeInstanc
     },
     async run(sql: string, params?: SqlParams): Promise<void> {
       await connection.run(sql, params);
+    },
+    async *stream(sql: string, params?: SqlParams): AsyncIterable<Row[]> {
+      const result = await connection.stream(sql, params);
+      for await (const rows of result.yieldRowObjectJs()) yield rows as Row[];
     },
     async transaction<T>(work: () => Promise<T>): Promise<T> {
       if (inTransaction) return work();
@@ -153,6 +176,39 @@ function wrapConnection(path: string, connection: DuckDBConnection, closeInstanc
     },
   };
   return db;
+}
+
+/** DuckDB memory per thread that a write into a table (or a Parquet file) may hold: about one row group. */
+export const WRITE_MEMORY_PER_THREAD_MIB = 96;
+
+/** Bytes of a DuckDB size such as `488.2 MiB`, `2GB`, `512MiB` (null when unreadable). */
+export function parseSize(text: string): number | null {
+  const m = /^\s*([0-9.]+)\s*([KMGT]?)(i?)B?\s*$/i.exec(text);
+  if (!m) return null;
+  const power = ['', 'K', 'M', 'G', 'T'].indexOf(m[2]!.toUpperCase());
+  return Number(m[1]) * (m[3] ? 1024 : 1000) ** power;
+}
+
+/**
+ * Runs `work` with DuckDB's thread count lowered, if need be, so that the writers it starts fit
+ * in the memory limit: each thread that writes a table or a Parquet file keeps about one row group
+ * (~{@link WRITE_MEMORY_PER_THREAD_MIB} MiB) until it is flushed, so 16 threads writing at once
+ * would need more than a 512 MiB limit holds (measured: docs/import.md, "Memory"). Scans and
+ * aggregates keep every thread. The count is restored afterwards, whatever happens.
+ */
+export async function withWriteThreads<T>(db: Database, work: () => Promise<T>): Promise<T> {
+  const row = (await db.query<{ threads: bigint | number; memory: string }>(
+    `SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory`))[0]!;
+  const threads = Number(row.threads);
+  const memory = parseSize(String(row.memory)) ?? 512 * 1048576;
+  const cap = Math.max(1, Math.floor(memory / (WRITE_MEMORY_PER_THREAD_MIB * 1048576)) - 1);
+  if (threads <= cap) return work();
+  await db.run(`SET threads = ${cap}`);
+  try {
+    return await work();
+  } finally {
+    await db.run(`SET threads = ${threads}`).catch(() => undefined);
+  }
 }
 
 /** Quotes an identifier for DuckDB SQL ("a""b"). Never use for values: bind those. */

@@ -22,6 +22,8 @@ export interface SniffResult {
    * not begin with a line break: the file may take the CSV fast path (the whole file is checked).
    */
   readonly plainSample?: boolean;
+  /** NDJSON only: the keys of the objects in the sampled start, in order of first appearance. */
+  readonly sampleKeys?: readonly string[];
 }
 
 /** Thrown for input the importer cannot read; its message is one line for the user. */
@@ -85,7 +87,7 @@ export async function sniffFile(path: string): Promise<SniffResult> {
   const newlines = text.split('\n').length - 1;
   // Of the file's bytes: compressed bytes per line for gzip.
   const bytesPerLine = newlines > 0 ? head.length / newlines / (kind.gzip ? text.length / head.length : 1) : undefined;
-  if (kind.format === 'ndjson') return { ...kind, delimiter: ',', header: [], ...(bytesPerLine && { bytesPerLine }) };
+  if (kind.format === 'ndjson') return { ...kind, delimiter: ',', header: [], sampleKeys: sampleJsonKeys(text, kind.gzip || text.length < head.length * 2), ...(bytesPerLine && { bytesPerLine }) };
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).slice(0, 50);
   if (kind.gzip || text.length < head.length * 2) lines.pop(); // the last line may be cut
   const nonEmpty = lines.filter((line) => line.trim() !== '');
@@ -93,6 +95,22 @@ export async function sniffFile(path: string): Promise<SniffResult> {
   const delimiter = sniffDelimiter(nonEmpty, path.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv'));
   const plainSample = !kind.gzip && !head.includes(0x22) && !head.includes(0x01) && head[0] !== 0x0a && head[0] !== 0x0d;
   return { ...kind, delimiter, header: splitRecord(nonEmpty[0]!, delimiter), ...(bytesPerLine && { bytesPerLine }), plainSample };
+}
+
+/** Keys of the JSON objects on the sampled lines (the last line dropped when it may be cut). */
+function sampleJsonKeys(text: string, cut: boolean): string[] {
+  const lines = text.split(/\r?\n/);
+  if (cut) lines.pop();
+  const keys = new Set<string>();
+  for (const line of lines) {
+    try {
+      const value: unknown = JSON.parse(line);
+      if (value && typeof value === 'object' && !Array.isArray(value)) for (const key of Object.keys(value)) keys.add(key);
+    } catch {
+      // not an object: the import rejects the line
+    }
+  }
+  return [...keys];
 }
 
 function gunzipPrefix(path: string, head: Buffer): string {

@@ -1,24 +1,26 @@
 /**
- * Imports one file into the database in one transaction (SPEC §2.2): hash → re-import check →
- * stage → validate → insert events or unit rows and rejects → rebuild assignments → record the
- * file. A failure or cancel rolls everything back.
+ * Imports one file into the database in one transaction (docs/import.md): header → mapping →
+ * hash and stage lines → re-import check → validate → insert events or unit rows and rejects →
+ * rebuild assignments → record the file. A failure or cancel rolls everything back.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { toNumber, type Database } from '../database.ts';
+import { toNumber, withWriteThreads, type Database } from '../database.ts';
+import { resourceErrorMessage } from '../resource-errors.ts';
 import { DEFAULT_CONVERSION_EVENTS, DEFAULT_EXPOSURE_EVENTS } from '../../contract/settings.ts';
 import { rebuildAssignments } from './assignments.ts';
-import { insertStagedLines, plainCsvHeader, prepareStagedLines, stageLines, type PreparedLines, type StagedLines } from './csv-lines.ts';
+import { insertEventLog, prepareEventLog, type PreparedEventLog } from './insert-event-log.ts';
+import { stageLines, type StagedLines } from './staged-lines.ts';
 import { ImportInputError, sniffFile } from './detect-format.ts';
-import { columnMappingSchema, headerSignature, resolveMapping, type ColumnMapping, type EventLogMapping, type MappingOptions } from './mapping.ts';
+import { columnMappingSchema, headerSignature, resolveMapping, type ColumnMapping, type MappingOptions } from './mapping.ts';
 import { scanFile } from './scan-file.ts';
-import { dropStageTables, stageFile } from './stage.ts';
+import { dropStageTables, headerBeforeStaging, materialiseStage, readsLines, stagedSource } from './stage.ts';
 import type { ImportPhase, ImportProgress, ImportSummary } from '../../contract/import.ts';
 
 export type { ImportPhase, ImportProgress, ImportSummary };
-import { validateEventLog, type EventNames } from './validate-events.ts';
+import type { EventNames } from './validate-events.ts';
 import { inferMetricColumns, validateUnitTable } from './validate-unit-table.ts';
 
 export interface ImportOptions {
@@ -34,11 +36,11 @@ export interface ImportOptions {
    * its base name also names a unit table's experiment.
    */
   readonly sourceName?: string;
-  /**
-   * Whether a plain CSV event log (no quote character anywhere) may take the line-based fast path
-   * (`csv-lines.ts`); default true. Both paths give the same result: tests compare them.
-   */
-  readonly linePath?: boolean;
+}
+
+/** Thrown when the machine's memory or disk ran out during an import (the database is unchanged). */
+export class ImportResourceError extends ImportInputError {
+  override readonly name = 'ImportResourceError';
 }
 
 /** Thrown when an import was cancelled through its AbortSignal. */
@@ -116,32 +118,37 @@ export async function importFile(db: Database, path: string, options: ImportOpti
     return { signature, mapping: resolveMapping(header, options.mapping ?? {}, await savedMapping(db, signature)) };
   };
   let staged: StagedLines | undefined;
+  // DuckDB's spill folder also holds the staged lines; both settings go into resource errors.
+  const settings = (await db.query<{ dir: string; memory: string }>(
+    `SELECT current_setting('temp_directory') AS dir, current_setting('memory_limit') AS memory`))[0]!;
+  const stageDirectory = String(settings.dir);
+  const describeReadError = (error: unknown): string => {
+    const message = ((error as Error).message ?? String(error)).split('\n')[0]!;
+    return resourceErrorMessage(message, { memoryLimit: String(settings.memory), tempDirectory: stageDirectory })
+      ?? `cannot be read as ${sniff.format.toUpperCase()} (${message})`;
+  };
   try {
+    // The mapping question comes first, from the header alone: a file that needs a mapping is
+    // neither hashed nor staged before the user has answered it (docs/import.md, "Mapping").
+    const earlyHeader = await headerBeforeStaging(db, absolute, sniff);
+    const early = sniff.format === 'ndjson' ? null : await resolveHeader(earlyHeader);
+    if (sniff.format === 'ndjson' && earlyHeader.length > 0) await resolveHeader(earlyHeader); // the sampled keys decide it
+
     // Staging fills temp tables only, so it runs before the transaction: DuckDB scans a table
     // created inside a transaction from the transaction's local storage, without parallelism.
-    // Staging numbers rows by their order of insertion (the fast path's insert turns it off).
     await db.run('SET preserve_insertion_order = true');
-    // DuckDB's spill folder also holds the fast path's staged lines.
-    const stageDirectory = String((await db.query<{ dir: string }>(`SELECT current_setting('temp_directory') AS dir`))[0]!.dir);
-    // Fast path: a plain CSV event log goes from its lines straight into `events`. Its start says
-    // whether it may be one; the lines are then staged while Node hashes the file (DuckDB works on
-    // its own threads), and the hash's scan of every byte confirms it.
-    const plainHeader = options.linePath !== false && sniff.format === 'csv' && sniff.plainSample
-      ? await plainCsvHeader(db, absolute, sniff.delimiter, sniff.header) : null;
-    const planned = plainHeader ? await resolveHeader(plainHeader).catch(() => null) : null;
-    const canonical = plainHeader && planned && planned.mapping.shape === 'event_log' && planned.mapping.preset === 'canonical';
-    // A file DuckDB cannot read as lines (e.g. not UTF-8) goes to staging, which says why.
-    const staging = canonical
+    // Text files: their lines are staged while Node hashes the file (DuckDB works on its own threads).
+    const staging = readsLines(sniff.format)
       ? stageLines(db, absolute, stageDirectory).catch((error: unknown) => {
         if (options.signal?.aborted) throw error;
-        return undefined;
+        throw new ImportInputError(`${shownPath}: ${describeReadError(error)}`);
       })
       : Promise.resolve(undefined);
     const [scanned, stagedLines] = await Promise.allSettled([scanFile(absolute, sniff.delimiter, (done) => report('hashing', done)), staging]);
     staged = stagedLines.status === 'fulfilled' ? stagedLines.value : undefined;
     if (scanned.status === 'rejected') throw scanned.reason;
     if (stagedLines.status === 'rejected') throw stagedLines.reason;
-    const { sha256, plainLines, plainFields } = scanned.value;
+    const { sha256, plainFields } = scanned.value;
     throwIfAborted(options.signal);
 
     const previous = await db.query<{ file_id: number }>('SELECT file_id FROM files WHERE sha256 = $sha ORDER BY file_id LIMIT 1', { sha: sha256 });
@@ -155,29 +162,23 @@ export async function importFile(db: Database, path: string, options: ImportOpti
 
     report('reading', 0);
     const stopPolling = pollProgress('reading');
-    let plan: (
-      { kind: 'lines'; prepared: PreparedLines } | { kind: 'staged'; header: readonly string[]; parsed: number; exactLines: boolean }
-    ) & { signature: string; mapping: ColumnMapping };
+    let plan: ({ kind: 'events'; prepared: PreparedEventLog } | { kind: 'units'; parsed: number }) & { signature: string; mapping: ColumnMapping };
     try {
-      if (canonical && staged && plainLines) {
-        report('reading', bytes, staged.lines);
-        throwIfAborted(options.signal);
-        const prepared = await prepareStagedLines(db, sniff.delimiter, planned.mapping as EventLogMapping, plainHeader, names, !plainFields);
-        plan = { kind: 'lines', prepared, ...planned };
+      const source = await stagedSource(db, absolute, sniff, earlyHeader, {
+        onRows: (rows, fraction) => report('reading', fraction === null ? 0 : Math.round(bytes * fraction), rows), signal: options.signal,
+      }).catch((error: unknown) => {
+        if (error instanceof ImportInputError || options.signal?.aborted) throw error;
+        throw new ImportInputError(`${shownPath}: ${describeReadError(error)}`);
+      });
+      throwIfAborted(options.signal);
+      const resolved = early ?? await resolveHeader(source.header);
+      if (resolved.mapping.shape === 'event_log') {
+        report('validating', bytes, staged?.lines ?? 0);
+        const prepared = await prepareEventLog(db, source, resolved.mapping, names, !plainFields);
+        plan = { kind: 'events', prepared, ...resolved };
       } else {
-        // A quote somewhere after the sampled start: the lines are not records.
-        await staged?.discard();
-        staged = undefined;
-        const stagedFile = await stageFile(db, absolute, sniff, {
-          onRows: (rows, fraction) => report('reading', fraction === null ? 0 : Math.round(bytes * fraction), rows), signal: options.signal,
-        });
-        throwIfAborted(options.signal);
-        const resolved = await resolveHeader(stagedFile.header);
-        const mapping = resolved.mapping.shape === 'unit_table' ? await inferMetricColumns(db, resolved.mapping) : resolved.mapping;
-        plan = {
-          kind: 'staged', header: stagedFile.header, parsed: stagedFile.parsedRows + stagedFile.parseRejects,
-          exactLines: stagedFile.exactLines, signature: resolved.signature, mapping,
-        };
+        const { parsedRows, parseRejects } = await materialiseStage(db, source);
+        plan = { kind: 'units', parsed: parsedRows + parseRejects, signature: resolved.signature, mapping: await inferMetricColumns(db, resolved.mapping) };
       }
     } finally {
       stopPolling();
@@ -185,26 +186,27 @@ export async function importFile(db: Database, path: string, options: ImportOpti
     throwIfAborted(options.signal);
     const { signature, mapping } = plan;
 
-    return await db.transaction(async () => {
+    // Writers hold a row group per thread: their thread count fits the memory limit.
+    return await withWriteThreads(db, () => db.transaction(async () => {
       const fileId = toNumber((await db.query<{ id: bigint }>(`SELECT nextval('file_id_seq') AS id`))[0]!.id)!;
       let counts: { accepted: number; rejected: number; zonelessTimestamps: number };
       let rowsRead: number;
-      if (plan.kind === 'lines') {
+      if (plan.kind === 'events') {
         report('validating', bytes, plan.prepared.rowsRead);
         const stopInsertPolling = pollProgress('validating');
-        await insertStagedLines(db, fileId, plan.prepared).finally(stopInsertPolling);
+        await insertEventLog(db, fileId, plan.prepared).finally(stopInsertPolling);
         counts = plan.prepared;
         rowsRead = plan.prepared.rowsRead;
-      } else {
+      } else if (mapping.shape === 'unit_table') {
         report('validating', bytes, plan.parsed);
-        counts = mapping.shape === 'event_log'
-          ? await validateEventLog(db, fileId, mapping, plan.header, names)
-          : await validateUnitTable(db, fileId, mapping, experimentIdFromPath(recordedPath));
+        counts = await validateUnitTable(db, fileId, mapping, experimentIdFromPath(recordedPath));
         rowsRead = plan.parsed;
+      } else {
+        throw new Error('unreachable: an event log is always prepared');
       }
       throwIfAborted(options.signal);
       report('indexing', bytes, rowsRead);
-      await rebuildAssignments(db, names.exposure, plan.kind === 'lines' ? { fileId } : undefined);
+      await rebuildAssignments(db, names.exposure, plan.kind === 'events' ? { fileId } : undefined);
       if (counts.accepted + counts.rejected !== rowsRead) {
         throw new Error(`import accounting failed for ${shownPath}: ${counts.accepted} accepted + ${counts.rejected} rejected ≠ ${rowsRead} read`);
       }
@@ -229,12 +231,15 @@ export async function importFile(db: Database, path: string, options: ImportOpti
       return {
         fileId, path: shownPath, sha256, bytes, format: sniff.format, shape: mapping.shape, rowsRead, rowsAccepted: counts.accepted,
         rowsRejected: counts.rejected, rejectsByReason: Object.fromEntries(reasons.map((r) => [r.reason, toNumber(r.n)!])),
-        zonelessTimestamps: counts.zonelessTimestamps, duplicateOf: null, exactLineNumbers: plan.kind === 'lines' || plan.exactLines, mapping,
+        zonelessTimestamps: counts.zonelessTimestamps, duplicateOf: null, exactLineNumbers: true, mapping,
         seconds: (performance.now() - started) / 1000,
       };
-    });
+    }));
   } catch (error) {
     if (options.signal?.aborted) throw new ImportCancelledError(`import of ${shownPath} cancelled; the database is unchanged`);
+    const resource = error instanceof ImportInputError ? null
+      : resourceErrorMessage((error as Error).message ?? '', { memoryLimit: String(settings.memory), tempDirectory: stageDirectory });
+    if (resource) throw new ImportResourceError(`${shownPath}: ${resource}; the database is unchanged`);
     throw error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
@@ -254,3 +259,4 @@ async function savedMapping(db: Database, signature: string): Promise<ColumnMapp
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ImportCancelledError('import cancelled');
 }
+

@@ -1,10 +1,11 @@
 /**
  * One streamed pass over a file's bytes before it is imported: its sha256 (re-import detection,
- * SPEC §2.2) and two properties that let a CSV import take its fast path (`csv-lines.ts`):
+ * docs/import.md) and two properties of a CSV file:
  * - plain lines: no quote character and no U+0001 anywhere, and a first line that is not blank —
- *   every record is then one line, split at the delimiter;
- * - plain fields: no field starts or ends with a blank that `trim` would remove (a space or a
- *   Unicode space separator) — trimming every field, a costly step, can then be skipped.
+ *   every record is then one line;
+ * - plain fields: plain lines, and no field starts or ends with a blank that `trim` would remove (a
+ *   space or a Unicode space separator) — trimming every field, a costly step, can then be skipped
+ *   (`insert-event-log.ts`).
  * The searches are native byte searches on each chunk; they cost little beside the hash.
  */
 import { createHash } from 'node:crypto';

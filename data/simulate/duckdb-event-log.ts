@@ -113,6 +113,15 @@ export interface ScaleOptions {
   readonly days: number;
   /** Share of rows per broken-row reason (at least one of each when > 0). */
   readonly brokenShare: number;
+  /**
+   * The shape of real exports (CSV only): `user_segment` values with the delimiter inside quotes
+   * (`"b2b, enterprise"`), a share {@link multilineShare} of page views whose `event_version`
+   * holds a quoted line break, and a fifth broken-row reason, `malformed_record` (a field that
+   * opens a quote and never closes it), at `brokenShare`.
+   */
+  readonly quoted?: boolean;
+  /** Share of page views with a quoted line break when `quoted` (default 0.001). */
+  readonly multilineShare?: number;
 }
 
 export const DEFAULT_SCALE_OPTIONS: Omit<ScaleOptions, 'events'> = {
@@ -127,6 +136,10 @@ export interface ScaleTruth {
   readonly rowsWritten: number;
   readonly validRows: number;
   readonly brokenRows: Record<BrokenRowReason, number>;
+  /** Rows with a field that opens a quote and never closes it (`quoted` only). */
+  readonly malformedRows: number;
+  /** Records written over two physical lines (`quoted` only). */
+  readonly multilineRows: number;
   readonly units: number;
   readonly experiments: readonly ScaleExperiment[];
   readonly seconds: number;
@@ -290,8 +303,9 @@ export async function generateScaleEventLog(db: Database, path: string, options:
 
   // Broken rows replace page views; a handful of valid rows get other timestamp formats.
   const share = options.brokenShare;
-  const reasonOf = `CASE WHEN kind = 0 AND g_r(u * 4096 + (k + 14) * 8 + i, 900) < ${4 * share}
-                         THEN 1 + floor(g_r(u * 4096 + (k + 14) * 8 + i, 901) * 4)::INTEGER ELSE 0 END`;
+  const reasons = options.quoted ? 5 : 4;
+  const reasonOf = `CASE WHEN kind = 0 AND g_r(u * 4096 + (k + 14) * 8 + i, 900) < ${reasons * share}
+                         THEN 1 + floor(g_r(u * 4096 + (k + 14) * 8 + i, 901) * ${reasons})::INTEGER ELSE 0 END`;
   const format = `CASE WHEN g_r(u * 4096 + (k + 14) * 8 + i, 902) < 0.00002 THEN 1 WHEN g_r(u * 4096 + (k + 14) * 8 + i, 902) < 0.00004 THEN 2 ELSE 0 END`;
   await db.run(`ALTER TABLE g_log ADD COLUMN broken INTEGER; ALTER TABLE g_log ADD COLUMN tsfmt INTEGER;
                 UPDATE g_log SET broken = ${reasonOf}, tsfmt = ${format}`);
@@ -299,13 +313,16 @@ export async function generateScaleEventLog(db: Database, path: string, options:
   if (share > 0) {
     await db.run(`
       UPDATE g_log SET broken = r.reason FROM (
-        SELECT reason, (SELECT arg_min(rowid, hash(u, k, i)) FROM g_log WHERE kind = 0 AND broken = 0 AND u % 4 = reason - 1) AS rid
-        FROM range(1, 5) t(reason) WHERE NOT EXISTS (SELECT 1 FROM g_log WHERE broken = t.reason)
+        SELECT reason, (SELECT arg_min(rowid, hash(u, k, i)) FROM g_log WHERE kind = 0 AND broken = 0 AND u % ${reasons} = reason - 1) AS rid
+        FROM range(1, ${reasons + 1}) t(reason) WHERE NOT EXISTS (SELECT 1 FROM g_log WHERE broken = t.reason)
       ) r WHERE g_log.rowid = r.rid`);
   }
 
-  const fields = rowFieldsSql();
-  await writeLog(db, path, options.format, fields);
+  const multiline = options.quoted ? `kind = 0 AND broken = 0 AND g_r(u * 4096 + (k + 14) * 8 + i, 903) < ${options.multilineShare ?? 0.001}` : 'FALSE';
+  await db.run(`ALTER TABLE g_log ADD COLUMN multiline BOOLEAN; UPDATE g_log SET multiline = ${multiline}`);
+  const fields = rowFieldsSql(options.quoted === true);
+  await writeLog(db, path, options.format, fields, options.quoted === true);
+  const multilineRows = Number((await db.query<{ n: bigint }>('SELECT count(*) AS n FROM g_log WHERE multiline'))[0]!.n);
   const counts = (await db.query<{ broken: number; n: bigint }>('SELECT broken, count(*) AS n FROM g_log GROUP BY broken')).map((r) => [r.broken, Number(r.n)] as const);
   const units_ = Number((await db.query<{ n: bigint }>('SELECT count(DISTINCT u) AS n FROM g_log'))[0]!.n);
   await db.run('DROP TABLE g_log; DROP TABLE g_ut; DROP TABLE g_var; DROP TABLE g_exp');
@@ -315,24 +332,28 @@ export async function generateScaleEventLog(db: Database, path: string, options:
   };
   const rows = counts.reduce((s, [, n]) => s + n, 0);
   return {
-    options, path, bytes: (await stat(path)).size, rowsWritten: rows, validRows: byReason(0), brokenRows: broken, units: units_,
+    options, path, bytes: (await stat(path)).size, rowsWritten: rows, validRows: byReason(0), brokenRows: broken,
+    malformedRows: byReason(5), multilineRows, units: units_,
     experiments, seconds: (performance.now() - started) / 1000,
   };
 }
 
-/** SQL of each canonical column (text, NULL for empty) of a `g_log` row, broken rows applied. */
-function rowFieldsSql(): Record<(typeof EVENT_LOG_COLUMNS)[number], string> {
+/**
+ * SQL of each canonical column (text, NULL for empty) of a `g_log` row, broken rows applied; with
+ * `quoted`, the values of real exports' shape (see {@link ScaleOptions.quoted}), still unquoted.
+ */
+function rowFieldsSql(quoted: boolean): Record<(typeof EVENT_LOG_COLUMNS)[number], string> {
   const iso = `strftime(make_timestamp(t * 1000), '%Y-%m-%dT%H:%M:%S.%gZ')`;
   return {
     event_name: `CASE WHEN broken = 3 THEN 'checkout.completed' ELSE ['page_view', 'experiment.exposure', 'checkout.started', 'checkout.completed'][kind + 1] END`,
-    event_version: `'1.0'`,
+    event_version: quoted ? `CASE WHEN multiline THEN '1.0' || chr(10) || 'beta' ELSE '1.0' END` : `'1.0'`,
     timestamp: `CASE WHEN broken = 2 THEN 'not-a-date' WHEN tsfmt = 1 THEN t::VARCHAR
                      WHEN tsfmt = 2 THEN strftime(make_timestamp(t * 1000), '%Y-%m-%d %H:%M:%S') ELSE ${iso} END`,
     user_id: `CASE WHEN broken = 1 THEN NULL ELSE 'user_' || u END`,
     experiment_id: 'x_experiment',
     variant_id: 'x_variant',
     is_control: `CASE WHEN kind = 1 THEN x_control::VARCHAR END`,
-    user_segment: `['new', 'returning', 'b2b'][seg + 1]`,
+    user_segment: quoted ? `['new', 'returning', 'b2b, enterprise'][seg + 1]` : `['new', 'returning', 'b2b'][seg + 1]`,
     plan_code: `CASE WHEN broken = 3 THEN 'pro-monthly' ELSE ['pro-monthly', 'pro-annual', 'team-annual'][plan + 1] END`,
     revenue_cents: `CASE WHEN broken = 3 THEN '-500' ELSE revenue::VARCHAR END`,
     currency: `CASE WHEN kind = 3 OR broken = 3 THEN 'EUR' END`,
@@ -344,8 +365,14 @@ function rowFieldsSql(): Record<(typeof EVENT_LOG_COLUMNS)[number], string> {
   };
 }
 
-async function writeLog(db: Database, path: string, format: ScaleFormat, fields: Record<string, string>): Promise<void> {
+async function writeLog(db: Database, path: string, format: ScaleFormat, fields: Record<string, string>, quoted: boolean): Promise<void> {
   const exprs = EVENT_LOG_COLUMNS.map((c) => fields[c]!);
+  // RFC 4180 quoting of a CSV field that needs it; a malformed row's segment opens a quote only.
+  const csvField = (e: string, column: string): string => {
+    if (!quoted) return e;
+    const field = `CASE WHEN regexp_matches(${e}, '[",\n\r]') THEN '"' || replace(${e}, '"', '""') || '"' ELSE ${e} END`;
+    return column === 'user_segment' ? `CASE WHEN broken = 5 THEN '"' || (${e}) ELSE ${field} END` : field;
+  };
   const joined = `(SELECT g_log.*, g_exp.experiment_id AS x_experiment, g_var.variant_id AS x_variant, g_var.is_control AS x_control
                    FROM g_log LEFT JOIN g_exp ON g_exp.e = g_log.e LEFT JOIN g_var ON g_var.e = g_log.e AND g_var.v = g_log.v)`;
   const order = 'ORDER BY t, u, k, i';
@@ -354,7 +381,7 @@ async function writeLog(db: Database, path: string, format: ScaleFormat, fields:
     // One text column per line, written verbatim (no field needs quoting), so that the
     // wrong-column-count rows can lose their last field.
     // A broken row of that kind is a page view (empty `order_id`): its line minus the last comma.
-    const all = `concat_ws(',', ${exprs.map((e) => `coalesce(${e}, '')`).join(', ')})`;
+    const all = `concat_ws(',', ${exprs.map((e, i) => `coalesce(${csvField(e, EVENT_LOG_COLUMNS[i]!)}, '')`).join(', ')})`;
     await db.run(`COPY (SELECT CASE WHEN broken = 4 THEN substr(line, 1, length(line) - 1) ELSE line END AS ${quoteHeader(EVENT_LOG_COLUMNS.join(','))}
                   FROM (SELECT ${all} AS line, broken, t, u, k, i FROM ${joined}) ${order})
                   TO ${target} (FORMAT csv, HEADER true, QUOTE '', ESCAPE '', DELIMITER chr(1))`);
@@ -382,4 +409,6 @@ function validate(options: ScaleOptions): void {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(options.startDate) || Number.isNaN(Date.parse(options.startDate))) throw new RangeError('startDate must be YYYY-MM-DD');
   if (!(options.brokenShare >= 0 && options.brokenShare < 0.05)) throw new RangeError('brokenShare must be in [0, 0.05)');
   if (!['csv', 'parquet', 'ndjson'].includes(options.format)) throw new RangeError('format must be csv, parquet or ndjson');
+  if (options.quoted && options.format !== 'csv') throw new RangeError('quoted applies to CSV only');
+  if (options.multilineShare !== undefined && !(options.multilineShare >= 0 && options.multilineShare < 0.5)) throw new RangeError('multilineShare must be in [0, 0.5)');
 }
