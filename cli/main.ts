@@ -7,18 +7,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { analyzeDatabase } from '../data/analysis/analyze.ts';
 import { APP_VERSION } from '../data/app-version.ts';
-import { openDatabase, type Database } from '../data/database.ts';
-import { ImportInputError } from '../data/import/detect-format.ts';
-import { ImportCancelledError, importFile, type ImportSummary } from '../data/import/import-file.ts';
-import { defaultScenario, writeEventLogCsv } from '../data/simulate/index.ts';
-import { registerChangesetsCommand } from './changesets.ts';
-import { registerReportCommand } from './report.ts';
-import { addAnalysisSettingOptions, addFileMappingOptions } from './command-options.ts';
-import { analysisSettings, mappingOptions, type CliFlags } from './options.ts';
+import type { Database } from '../data/database.ts';
+import type { ImportSummary } from '../data/import/import-file.ts';
+import type { CliFlags } from './options.ts';
 import { renderImportSummary, renderReport } from './render-report.ts';
 import { UsageError } from './usage-error.ts';
+
+// Everything but commander and the text rendering is imported where a command first needs it
+// (`await import(…)`): `--version` loads nothing else, and the modules over zod, DuckDB, Arrow
+// and ECharts load only for the commands that use them, not for a command's --help or a flag
+// commander rejects.
 
 interface Io {
   stdout: (text: string) => void;
@@ -30,18 +29,9 @@ const defaultIo: Io = {
   stderr: (text) => process.stderr.write(text),
 };
 
-function addMappingOptions(command: Command): Command {
-  return addFileMappingOptions(command.option('--db <path>', 'database file (default: in memory)'));
-}
-
-function addAnalysisOptions(command: Command): Command {
-  return addAnalysisSettingOptions(command)
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .option('--out <file>', 'write the output to a file instead of stdout');
-}
-
 async function importAll(db: Database, files: readonly string[], flags: CliFlags, io: Io): Promise<ImportSummary[]> {
   const summaries: ImportSummary[] = [];
+  const [{ mappingOptions }, { importFile }] = await Promise.all([import('./options.ts'), import('../data/import/import-file.ts')]);
   const mapping = mappingOptions(flags);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
@@ -65,6 +55,7 @@ async function emit(text: string, flags: CliFlags, io: Io): Promise<void> {
 }
 
 async function analyzeAndPrint(db: Database, summaries: readonly ImportSummary[], flags: CliFlags, io: Io): Promise<void> {
+  const [{ analysisSettings }, { analyzeDatabase }] = await Promise.all([import('./options.ts'), import('../data/analysis/analyze.ts')]);
   const settings = analysisSettings(flags);
   const report = await analyzeDatabase(db, settings);
   if (settings.control && report.experiments.length > 0 && !report.experiments.some((e) => e.variants.includes(settings.control!))) {
@@ -81,6 +72,7 @@ async function analyzeAndPrint(db: Database, summaries: readonly ImportSummary[]
 }
 
 async function withDatabase<T>(path: string | undefined, work: (db: Database) => Promise<T>): Promise<T> {
+  const { openDatabase } = await import('../data/database.ts');
   let db: Database;
   try {
     db = await openDatabase(path ?? ':memory:');
@@ -94,11 +86,28 @@ async function withDatabase<T>(path: string | undefined, work: (db: Database) =>
   }
 }
 
-function buildProgram(io: Io): Command {
+/**
+ * The commands defined in this file. When argv starts with one of them, the `changesets` and
+ * `report` commands (and all they import) are not loaded; otherwise (no arguments, --help,
+ * those commands or an unknown one) every command is registered.
+ */
+const OWN_COMMANDS: ReadonlySet<string> = new Set(['analyze', 'import', 'demo']);
+
+async function buildProgram(io: Io, argv: readonly string[]): Promise<Command> {
   const program = new Command('experiment-desk')
     .description('Local A/B-test analysis on DuckDB: conversion, revenue, retention, CUPED, SRM, power, verdicts.')
     .version(APP_VERSION)
     .showHelpAfterError('(run with --help for usage)');
+  // Commander prints the version while parsing the program's own options: no command needed.
+  if (argv[0] === '--version' || argv[0] === '-V') return program;
+
+  const { addAnalysisSettingOptions, addFileMappingOptions } = await import('./command-options.ts');
+  const addMappingOptions = (command: Command): Command =>
+    addFileMappingOptions(command.option('--db <path>', 'database file (default: in memory)'));
+  const addAnalysisOptions = (command: Command): Command =>
+    addAnalysisSettingOptions(command)
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+      .option('--out <file>', 'write the output to a file instead of stdout');
 
   addAnalysisOptions(addMappingOptions(program.command('analyze')))
     .argument('[files...]', 'event logs or unit tables (.csv, .csv.gz, .tsv, .ndjson, .parquet, .arrow)')
@@ -127,6 +136,7 @@ function buildProgram(io: Io): Command {
       const dir = await mkdtemp(join(tmpdir(), 'experiment-desk-demo-'));
       try {
         const path = flags.keep ?? join(dir, 'demo-events.csv');
+        const { defaultScenario, writeEventLogCsv } = await import('../data/simulate/index.ts');
         const scenario = defaultScenario(seed === undefined ? {} : { seed });
         await writeEventLogCsv(path, scenario);
         await withDatabase(flags.db, async (db) => analyzeAndPrint(db, await importAll(db, [path], { ...flags, force: true }, io), flags, io));
@@ -134,6 +144,8 @@ function buildProgram(io: Io): Command {
         await rm(dir, { recursive: true, force: true });
       }
     });
+  if (argv[0] !== undefined && OWN_COMMANDS.has(argv[0])) return program;
+  const [{ registerChangesetsCommand }, { registerReportCommand }] = await Promise.all([import('./changesets.ts'), import('./report.ts')]);
   registerChangesetsCommand(program, io);
   registerReportCommand(program, {
     io,
@@ -144,9 +156,23 @@ function buildProgram(io: Io): Command {
   return program;
 }
 
+/** Bad usage or unreadable input: the user's error, reported in one line with exit code 2. */
+async function isInputError(error: unknown): Promise<boolean> {
+  if (error instanceof UsageError) return true;
+  try {
+    const [{ ImportInputError }, { ImportCancelledError }] = await Promise.all([
+      import('../data/import/detect-format.ts'),
+      import('../data/import/import-file.ts'),
+    ]);
+    return error instanceof ImportInputError || error instanceof ImportCancelledError;
+  } catch {
+    return false; // those modules cannot even load (e.g. no DuckDB binding): not an input error
+  }
+}
+
 /** Runs the command line with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
-  const program = buildProgram(io);
+  const program = await buildProgram(io, argv);
   program.exitOverride();
   program.configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   for (const command of program.commands) {
@@ -162,8 +188,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       // (it already printed its one-line message).
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
     }
-    if (error instanceof UsageError || error instanceof ImportInputError || error instanceof ImportCancelledError) {
-      io.stderr(`experiment-desk: ${error.message}\n`);
+    if (await isInputError(error)) {
+      io.stderr(`experiment-desk: ${(error as Error).message}\n`);
       return 2;
     }
     io.stderr(`experiment-desk: unexpected error: ${(error as Error).message}\n`);
