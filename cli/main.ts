@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { APP_VERSION } from '../data/app-version.ts';
 import type { Database } from '../data/database.ts';
 import type { ImportSummary } from '../data/import/import-file.ts';
+import { cannotOpenDatabase, reportFailure } from '../data/user-error.ts';
 import type { CliFlags } from './options.ts';
 import { renderImportSummary, renderReport } from './render-report.ts';
 import { UsageError } from './usage-error.ts';
@@ -77,7 +78,7 @@ async function withDatabase<T>(path: string | undefined, work: (db: Database) =>
   try {
     db = await openDatabase(path ?? ':memory:');
   } catch (error) {
-    throw new UsageError(`--db ${path}: cannot open database (${(error as Error).message.split('\n')[0]})`);
+    throw cannotOpenDatabase('--db', path, error);
   }
   try {
     return await work(db);
@@ -156,20 +157,6 @@ async function buildProgram(io: Io, argv: readonly string[]): Promise<Command> {
   return program;
 }
 
-/** Bad usage or unreadable input: the user's error, reported in one line with exit code 2. */
-async function isInputError(error: unknown): Promise<boolean> {
-  if (error instanceof UsageError) return true;
-  try {
-    const [{ ImportInputError }, { ImportCancelledError }] = await Promise.all([
-      import('../data/import/detect-format.ts'),
-      import('../data/import/import-file.ts'),
-    ]);
-    return error instanceof ImportInputError || error instanceof ImportCancelledError;
-  } catch {
-    return false; // those modules cannot even load (e.g. no DuckDB binding): not an input error
-  }
-}
-
 /** Runs the command line with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   const program = await buildProgram(io, argv);
@@ -188,12 +175,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       // (it already printed its one-line message).
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
     }
-    if (await isInputError(error)) {
-      io.stderr(`experiment-desk: ${(error as Error).message}\n`);
-      return 2;
-    }
-    io.stderr(`experiment-desk: unexpected error: ${(error as Error).message}\n`);
-    if (process.env.EXPERIMENT_DESK_DEBUG) io.stderr(`${(error as Error).stack}\n`);
-    return 1;
+    // Bad usage or unreadable input: one line, exit code 2; anything else: exit code 1.
+    return reportFailure(error, 'experiment-desk', io.stderr);
   }
 }

@@ -47,11 +47,12 @@ export async function isUserError(error: unknown): Promise<boolean> {
  * `program: unexpected error: message`) and resolves to the exit code, 2 or 1.
  */
 export async function reportFailure(error: unknown, program: string, write: (text: string) => void): Promise<1 | 2> {
+  const message = error instanceof Error ? error.message : String(error);
   if (await isUserError(error)) {
-    write(`${program}: ${firstLine(error)}\n`);
+    write(`${program}: ${message}\n`);
     return 2;
   }
-  write(`${program}: unexpected error: ${firstLine(error)}\n`);
+  write(`${program}: unexpected error: ${message}\n`);
   if (process.env.EXPERIMENT_DESK_DEBUG && error instanceof Error) write(`${error.stack}\n`);
   return 1;
 }
