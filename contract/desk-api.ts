@@ -35,6 +35,7 @@ export type DeskErrorCode =
   | 'api_unavailable' // the ChangeSet API is not configured, unreachable, or refused the token
   | 'api_error' // the ChangeSet API refused the request (its code, message and request id in the message)
   | 'conflict' // the request does not fit the current state (illegal transition, outbox item already sent, …)
+  | 'confirmation_required' // the request needs the user's explicit confirmation first (the message says of what); nothing was changed
   | 'internal'; // anything unexpected (message only, no stack)
 
 export interface DeskError {

@@ -15,6 +15,7 @@
  * `main.ts` adapts `utilityProcess.fork`.
  */
 import type { DeskEventName, DeskMethod, Result } from '../contract/desk-api.ts';
+import type { TokenStoreOptions } from '../contract/changesets/decisions.ts';
 import { parseFromWorker, type ToWorker } from './worker-protocol.ts';
 
 /** A running worker as main sees it. */
@@ -45,7 +46,7 @@ export interface WorkerClientOptions {
   /** Where restarts and fatal messages are logged. */
   readonly log?: (message: string) => void;
   /** Answers the worker's API-token requests (main's safeStorage vault); none → no token. */
-  readonly tokens?: { get(): Promise<string | null>; set(token: string | null): Promise<void> };
+  readonly tokens?: { get(): Promise<string | null>; set(token: string | null, options?: TokenStoreOptions): Promise<void> };
 }
 
 interface Pending {
@@ -232,11 +233,16 @@ export class WorkerClient {
         const { id } = message;
         const work = message.type === 'token-get'
           ? (this.#tokens?.get() ?? Promise.resolve(null))
-          : (this.#tokens?.set(message.token) ?? Promise.reject(new Error('this host cannot store an API token'))).then(() => null);
-        // The token itself is never logged; only the failure's message is passed back.
+          : (this.#tokens?.set(message.token, { allowPlainText: message.allowPlainText }) ?? Promise.reject(new Error('this host cannot store an API token'))).then(() => null);
+        // The token itself is never logged; only the failure's message and code are passed back.
         work.then(
-          (token) => worker.handle.postMessage({ type: 'token-result', id, token, error: null }),
-          (error: unknown) => worker.handle.postMessage({ type: 'token-result', id, token: null, error: error instanceof Error ? error.message : String(error) }),
+          (token) => worker.handle.postMessage({ type: 'token-result', id, token, error: null, errorCode: null }),
+          (error: unknown) => {
+            const code = (error as { code?: unknown } | null)?.code;
+            worker.handle.postMessage({
+              type: 'token-result', id, token: null, error: error instanceof Error ? error.message : String(error), errorCode: typeof code === 'string' ? code : null,
+            });
+          },
         );
         return;
       }

@@ -3,12 +3,13 @@
  * — `Uint8Array` Arrow buffers included — so results cross without JSON encoding.
  *
  * main → worker: `{ type: 'call', id, method, request }`, `{ type: 'shutdown' }`,
- * `{ type: 'token-result', id, token, error }` (the answer to a token request).
+ * `{ type: 'token-result', id, token, error, errorCode }` (the answer to a token request).
  * worker → main: `{ type: 'ready' }` once the database is open; `{ type: 'result', id, result }`
  * for each call (result is always a `Result`, never a thrown error); `{ type: 'event', event,
  * payload }` for service events; `{ type: 'fatal', message }` before exiting on a startup error;
- * `{ type: 'token-get', id }` / `{ type: 'token-set', id, token }` to read or store the API token,
- * which only main can decrypt (safeStorage).
+ * `{ type: 'token-get', id }` / `{ type: 'token-set', id, token, allowPlainText }` to read or store
+ * the API token, which only main can decrypt (safeStorage); `allowPlainText` is the user's
+ * confirmation to store it on Linux's `basic_text` backend.
  */
 import type { DeskEventName, DeskMethod, Result } from '../contract/desk-api.ts';
 import { isDeskEventName, isDeskMethod } from './channels.ts';
@@ -28,6 +29,8 @@ export interface TokenResultMessage {
   readonly token: string | null;
   /** Set when storing failed (e.g. no OS keychain). */
   readonly error: string | null;
+  /** The failure's `code`, when it has one (`PLAIN_TEXT_TOKEN_STORAGE`: needs the user's confirmation). */
+  readonly errorCode: string | null;
 }
 export type ToWorker = CallMessage | ShutdownMessage | TokenResultMessage;
 
@@ -53,6 +56,8 @@ export interface TokenRequestMessage {
   readonly id: number;
   /** token-set only: the token to store, null to remove it. */
   readonly token: string | null;
+  /** token-set only: the user confirmed storing it without an OS keyring. */
+  readonly allowPlainText: boolean;
 }
 export type FromWorker = ReadyMessage | ResultMessage | WorkerEventMessage | FatalMessage | TokenRequestMessage;
 
@@ -83,7 +88,7 @@ export function parseFromWorker(message: unknown): FromWorker | null {
     case 'token-get':
     case 'token-set':
       return typeof message.id === 'number'
-        ? { type: message.type, id: message.id, token: typeof message.token === 'string' ? message.token : null }
+        ? { type: message.type, id: message.id, token: typeof message.token === 'string' ? message.token : null, allowPlainText: message.allowPlainText === true }
         : null;
     default:
       return null;
@@ -99,6 +104,7 @@ export function parseToWorker(message: unknown): ToWorker | null {
       type: 'token-result', id: message.id,
       token: typeof message.token === 'string' ? message.token : null,
       error: typeof message.error === 'string' ? message.error : null,
+      errorCode: typeof message.errorCode === 'string' ? message.errorCode : null,
     };
   }
   if (message.type === 'call' && typeof message.id === 'number' && isDeskMethod(message.method)) {

@@ -7,6 +7,7 @@
  * is still running.
  */
 import type { DeskEventName, DeskEvents, DeskMethod, Result } from '../contract/desk-api.ts';
+import type { TokenStoreOptions } from '../contract/changesets/decisions.ts';
 import { EVENT_LIST } from './channels.ts';
 import { parseToWorker, type FromWorker, type TokenResultMessage } from './worker-protocol.ts';
 
@@ -32,30 +33,33 @@ export interface ServeOptions {
 /** The worker's way to the API token, which only main can decrypt (safeStorage). */
 export interface TokenRequester {
   get(): Promise<string | null>;
-  /** @throws Error with main's reason when the token cannot be stored. */
-  set(token: string | null): Promise<void>;
+  /**
+   * @throws Error with main's reason when the token cannot be stored, and main's `code` when it
+   * has one (`PLAIN_TEXT_TOKEN_STORAGE`: store it only with `allowPlainText`).
+   */
+  set(token: string | null, options?: TokenStoreOptions): Promise<void>;
   settle(message: TokenResultMessage): void;
 }
 
 export function tokenRequester(port: ParentPortLike): TokenRequester {
   const pending = new Map<number, { resolve: (token: string | null) => void; reject: (error: Error) => void }>();
   let nextId = 1;
-  const ask = (type: 'token-get' | 'token-set', token: string | null): Promise<string | null> =>
+  const ask = (type: 'token-get' | 'token-set', token: string | null, allowPlainText = false): Promise<string | null> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      port.postMessage({ type, id, token });
+      port.postMessage({ type, id, token, allowPlainText });
     });
   return {
     get: () => ask('token-get', null),
-    set: async (token) => {
-      await ask('token-set', token);
+    set: async (token, options = {}) => {
+      await ask('token-set', token, options.allowPlainText === true);
     },
     settle(message) {
       const waiting = pending.get(message.id);
       if (!waiting) return;
       pending.delete(message.id);
-      if (message.error !== null) waiting.reject(new Error(message.error));
+      if (message.error !== null) waiting.reject(Object.assign(new Error(message.error), message.errorCode !== null ? { code: message.errorCode } : {}));
       else waiting.resolve(message.token);
     },
   };

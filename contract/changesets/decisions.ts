@@ -5,6 +5,7 @@
  * reaches data/.
  */
 import { z } from 'zod';
+import { apiBaseUrlProblem } from './api-url.ts';
 import type { TransitionRule } from './lifecycle.ts';
 import {
   actorSchema, changeSetStatusSchema, proofResultSchema, type AuditEvent, type ChangeSet, type ProofResult,
@@ -205,11 +206,38 @@ export const reviewChangeSetRequestSchema = z.object({
 export type ReviewChangeSetRequest = z.infer<typeof reviewChangeSetRequestSchema>;
 
 /**
- * Change the API settings. `token`: a string stores it (hosts that can: Electron safeStorage),
- * null removes it, absent leaves it. `baseUrl`: http(s) URL, or null to unset.
+ * Change the API settings (docs/security.md, "The ChangeSet API client"). `token`: a string
+ * stores it (hosts that can: Electron safeStorage), null removes it, absent leaves it.
+ * `baseUrl`: an https URL (plain http only to 127.0.0.1, ::1 or localhost: `apiBaseUrlProblem`),
+ * or null to unset.
+ *
+ * Two explicit confirmations, which the UI sets only after asking the user; without them the
+ * host refuses with `confirmation_required` and changes nothing:
+ * - `confirmHostChange`: the new base URL's host differs from the saved one's, so the stored
+ *   token will be sent to another server;
+ * - `confirmPlainTextTokenStorage`: the host can store the token only without an OS keyring
+ *   (Linux `safeStorage` with its `basic_text` backend: obfuscated, not encrypted).
  */
 export const setApiSettingsRequestSchema = z.object({
-  baseUrl: z.url({ protocol: /^https?$/ }).max(500).nullable().optional(),
+  baseUrl: z.url({ protocol: /^https?$/ }).max(500).check((ctx) => {
+    const problem = apiBaseUrlProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  }).nullable().optional(),
   token: z.string().min(1).max(4096).nullable().optional(),
+  confirmHostChange: z.boolean().optional(),
+  confirmPlainTextTokenStorage: z.boolean().optional(),
 }).strict();
 export type SetApiSettingsRequest = z.infer<typeof setApiSettingsRequestSchema>;
+
+/**
+ * The `code` of the error a host's token store throws when it could store the token only in
+ * plain text (Linux `safeStorage` with `basic_text`) and `confirmPlainTextTokenStorage` was not
+ * given; the settings handler answers it with `confirmation_required`.
+ */
+export const PLAIN_TEXT_TOKEN_STORAGE = 'plain_text_token_storage';
+
+/** What a host's token store is told along with a token. */
+export interface TokenStoreOptions {
+  /** The user confirmed storing the token without an OS keyring. */
+  readonly allowPlainText?: boolean;
+}

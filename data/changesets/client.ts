@@ -12,17 +12,52 @@
  *   retried: other 4xx — in particular 409 `version_conflict`, which must reach the analyst
  *   ("this ChangeSet changed since your analysis") rather than be retried blindly, and 422.
  * - Errors are `ChangeSetApiError` with the server's status, code, message, details and request
- *   id. The token is never logged and never part of an error message.
+ *   id. The token is never logged and never part of an error message: every message and detail
+ *   is scrubbed of it, whatever the server or the network layer wrote.
+ *
+ * Where the token may go (docs/security.md, "The ChangeSet API client"):
+ * - only to an https base URL, or plain http on loopback (contract/changesets/api-url.ts);
+ *   anything else fails every call with `insecure_base_url` before the token is read;
+ * - redirects are not followed by fetch (`redirect: 'manual'`): the client follows at most
+ *   `maxRedirects` redirects to the base URL's own origin (a write only with 307/308, which keep
+ *   its body), and a redirect to another origin — another host, port or scheme — is the error
+ *   `cross_origin_redirect`, without a request to that origin;
+ * - response bodies are read as a stream and capped at `maxResponseBytes` (after
+ *   Content-Encoding is undone, so a gzip bomb stops at the cap too): beyond it the request is
+ *   aborted with `response_too_large`.
+ *
+ * A transition's 2xx counts only if its ChangeSet shows the transition applied (its
+ * `execution.status` is the target and its `version` is above `expectedVersion`); otherwise the
+ * call fails with `transition_not_applied` (never retried: the same key would get the same answer).
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { apiBaseUrlProblem } from '../../contract/changesets/api-url.ts';
 import {
   auditListEnvelopeSchema, changeSetEnvelopeSchema, changeSetListEnvelopeSchema, errorEnvelopeSchema,
   type AuditEvent, type ChangeSet, type ChangeSetStatus, type CreateChangeSetRequest, type TransitionRequest,
 } from '../../contract/changesets/schemas.ts';
 
-/** Client-side error codes, beside the server's (`version_conflict`, `invalid_transition`, …). */
-export type ClientErrorCode = 'network_error' | 'timeout' | 'invalid_response' | 'not_configured' | 'aborted';
+/**
+ * Client-side error codes, beside the server's (`version_conflict`, `invalid_transition`, …):
+ * `insecure_base_url` (not https, and not loopback), `cross_origin_redirect` (the API redirected
+ * to another origin), `redirect_refused` (too many redirects, no Location, or a write redirected
+ * with 301/302/303, which would drop its body), `response_too_large` (beyond `maxResponseBytes`).
+ */
+export type ClientErrorCode =
+  | 'network_error' | 'timeout' | 'invalid_response' | 'not_configured' | 'aborted'
+  | 'insecure_base_url' | 'cross_origin_redirect' | 'redirect_refused' | 'response_too_large' | 'transition_not_applied';
+
+/** Default cap of a response body, bytes (16 MiB: a page of ChangeSets is far smaller). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/** Default number of same-origin redirects followed per attempt. */
+export const DEFAULT_MAX_REDIRECTS = 3;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** What stands in for the token wherever it would appear in a message. */
+const REDACTED = '[redacted]';
 
 /**
  * An API call that failed for good (after retries where they apply).
@@ -48,11 +83,13 @@ export class ChangeSetApiError extends Error {
 
   /**
    * Whether the same request may succeed later: network errors, timeouts, 5xx and 429 (the
-   * client retries these), and a 2xx whose body does not match the contract (not retried at
-   * once, but a write it answered may have been applied: callers keep it to send again).
+   * client retries these), and a 2xx whose body does not match the contract or is too large
+   * (not retried at once, but a write it answered may have been applied: callers keep it to send
+   * again).
    */
   get transient(): boolean {
-    return this.retryable || (this.code === 'invalid_response' && this.status >= 200 && this.status < 300);
+    return this.retryable
+      || ((this.code === 'invalid_response' || this.code === 'response_too_large') && this.status >= 200 && this.status < 300);
   }
 
   /** Whether the client retries it within a call: network errors, timeouts, 5xx and 429. */
@@ -91,6 +128,10 @@ export interface ChangeSetClientOptions {
   readonly maxDelayMs?: number;
   /** A `Retry-After` longer than this (ms, default 60 000) is not waited for: the call fails with 429. */
   readonly maxRetryAfterMs?: number;
+  /** Cap of a response body after decoding, bytes (default `DEFAULT_MAX_RESPONSE_BYTES`, 16 MiB). */
+  readonly maxResponseBytes?: number;
+  /** Same-origin redirects followed per attempt (default `DEFAULT_MAX_REDIRECTS`); 0 refuses every redirect. */
+  readonly maxRedirects?: number;
   /** Uniform [0, 1) for the jitter (default Math.random). */
   readonly random?: () => number;
   readonly fetch?: typeof fetch;
@@ -145,6 +186,18 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isFinite(date) ? Math.max(0, date - now) : null;
 }
 
+/**
+ * Why the ChangeSet `result` a transition of `changesetId` answered does not show `request`
+ * applied, or null when it does: same id, `execution.status` equal to `request.to`, `version`
+ * above `request.expectedVersion`.
+ */
+export function transitionNotApplied(changesetId: string, request: Pick<TransitionRequest, 'to' | 'expectedVersion'>, result: ChangeSet): string | null {
+  if (result.id !== changesetId) return `the API answered with ChangeSet ${result.id} instead of ${changesetId}`;
+  if (result.execution.status === request.to && result.version > request.expectedVersion) return null;
+  return `the API answered success, but ChangeSet ${changesetId} is ${result.execution.status} at version ${result.version} `
+    + `(expected ${request.to} at a version above ${request.expectedVersion}): the transition was not applied`;
+}
+
 /** Full-jitter exponential backoff: U(0, min(cap, base · 2^retry)) ms, for retry = 0, 1, … */
 export function backoffDelay(retry: number, baseMs: number, capMs: number, random: () => number): number {
   return random() * Math.min(capMs, baseMs * 2 ** retry);
@@ -170,6 +223,49 @@ function describeNetworkError(error: unknown): string {
   return cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
 }
 
+/** `value` with every occurrence of `secret` replaced (strings inside objects and arrays too). */
+function scrub<T>(value: T, secret: string): T {
+  if (typeof value === 'string') return value.replaceAll(secret, REDACTED) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => scrub(v, secret)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k, secret), scrub(v, secret)])) as T;
+  }
+  return value;
+}
+
+/** Reads a response body up to `limit` bytes; null when it is larger (the stream is then cancelled). */
+async function readCapped(response: Response, limit: number): Promise<string | null> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    return null;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** An HTTP header value may carry visible ASCII only; a token with anything else is refused, never sent. */
+const HEADER_SAFE_TOKEN = /^[\x21-\x7e]+$/;
+
 /**
  * A client for the API at `options.baseUrl`.
  * @throws nothing itself; its methods reject with `ChangeSetApiError`.
@@ -183,11 +279,26 @@ export function createChangeSetClient(options: ChangeSetClientOptions): ChangeSe
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   const random = options.random ?? Math.random;
   const doFetch = options.fetch ?? fetch;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const maxRedirects = Math.max(0, options.maxRedirects ?? DEFAULT_MAX_REDIRECTS);
+  const baseUrlProblem = apiBaseUrlProblem(baseUrl);
+  const origin = baseUrlProblem === null ? new URL(baseUrl).origin : null;
 
-  async function call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, body: unknown, perCall: CallOptions = {}): Promise<T> {
+  /** `check`: for a 2xx body that matches the schema, why it is still not a success (or null). */
+  async function call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, body: unknown, perCall: CallOptions = {},
+    check?: (data: T) => { message: string; details: Record<string, unknown> } | null): Promise<T> {
     const requestId = perCall.requestId ?? randomUUID();
+    if (baseUrlProblem !== null || origin === null) {
+      throw new ChangeSetApiError(0, 'insecure_base_url', `${method} ${path}: not sent, ${baseUrlProblem ?? 'the API base URL is not usable'}`, {}, requestId, 0);
+    }
     const token = await options.token();
     if (!token) throw new ChangeSetApiError(0, 'not_configured', 'no API token is set', {}, requestId, 0);
+    if (!HEADER_SAFE_TOKEN.test(token)) {
+      throw new ChangeSetApiError(0, 'not_configured', 'the API token contains characters an HTTP header cannot carry (spaces, control or non-ASCII characters): set it again', {}, requestId, 0);
+    }
+    /** Every error leaves through here: the token scrubbed from its message, code and details. */
+    const fail = (status: number, code: string, message: string, details: Readonly<Record<string, unknown>>, id: string, attempt: number, retryAfterMs: number | null = null) =>
+      new ChangeSetApiError(status, scrub(code, token), scrub(message, token), scrub(details, token), scrub(id, token), attempt, retryAfterMs);
     const headers: Record<string, string> = {
       Accept: 'application/json',
       Authorization: `Bearer ${token}`,
@@ -200,6 +311,45 @@ export function createChangeSetClient(options: ChangeSetClientOptions): ChangeSe
     const payload = body === undefined ? undefined : JSON.stringify(body);
     let last: ChangeSetApiError | null = null;
 
+    /**
+     * One attempt's request, following same-origin redirects by hand: fetch never follows a
+     * redirect itself, so the Authorization header never reaches another origin.
+     */
+    const send = async (signal: AbortSignal, attempt: number): Promise<Response> => {
+      let url = `${baseUrl}${path}`;
+      for (let hop = 0; ; hop++) {
+        const response = await doFetch(url, { method, headers, ...(payload !== undefined && { body: payload }), signal, redirect: 'manual' });
+        if (response.type === 'opaqueredirect') {
+          throw fail(0, 'redirect_refused', `${method} ${path}: the API answered with a redirect the client cannot inspect`, {}, requestId, attempt);
+        }
+        if (!REDIRECT_STATUSES.has(response.status)) return response;
+        await response.body?.cancel().catch(() => undefined);
+        const status = response.status;
+        const location = response.headers.get('location');
+        let target: URL | null = null;
+        try {
+          target = location ? new URL(location, url) : null;
+        } catch {
+          target = null;
+        }
+        if (!target) {
+          throw fail(status, 'redirect_refused', `${method} ${path}: HTTP ${status} without a usable Location`, {}, requestId, attempt);
+        }
+        if (target.origin !== origin) {
+          throw fail(status, 'cross_origin_redirect',
+            `${method} ${path}: the API at ${origin} redirected (HTTP ${status}) to another origin, ${target.origin}; not followed, so the token was not sent there. Check the API base URL`,
+            { location: target.origin }, requestId, attempt);
+        }
+        if (method !== 'GET' && status !== 307 && status !== 308) {
+          throw fail(status, 'redirect_refused', `${method} ${path}: HTTP ${status} would turn the write into a GET and drop its body; not followed`, {}, requestId, attempt);
+        }
+        if (hop >= maxRedirects) {
+          throw fail(status, 'redirect_refused', `${method} ${path}: more than ${maxRedirects} redirects`, {}, requestId, attempt);
+        }
+        url = target.href;
+      }
+    };
+
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (perCall.signal?.aborted) throw new ChangeSetApiError(0, 'aborted', `${method} ${path} was cancelled`, {}, requestId, attempt - 1);
       const controller = new AbortController();
@@ -208,9 +358,14 @@ export function createChangeSetClient(options: ChangeSetClientOptions): ChangeSe
       perCall.signal?.addEventListener('abort', onAbort, { once: true });
       let retryAfterMs: number | null = null;
       try {
-        const response = await doFetch(`${baseUrl}${path}`, { method, headers, ...(payload !== undefined && { body: payload }), signal: controller.signal });
-        const text = await response.text();
+        const response = await send(controller.signal, attempt);
         const serverRequestId = response.headers.get('x-request-id') ?? requestId;
+        const text = await readCapped(response, maxResponseBytes);
+        if (text === null) {
+          controller.abort(new Error('response too large'));
+          throw fail(response.status, 'response_too_large',
+            `${method} ${path}: the response (HTTP ${response.status}) is larger than ${maxResponseBytes} bytes; not read further`, {}, serverRequestId, attempt);
+        }
         let json: unknown = undefined;
         try {
           json = text === '' ? undefined : JSON.parse(text);
@@ -219,28 +374,38 @@ export function createChangeSetClient(options: ChangeSetClientOptions): ChangeSe
         }
         if (response.ok) {
           const parsed = schema.safeParse(json);
-          if (parsed.success) {
+          const refused = parsed.success ? check?.(parsed.data) ?? null : null;
+          if (parsed.success && refused === null) {
             options.onAttempt?.({ method, path, requestId, attempt, status: response.status });
             return parsed.data;
           }
-          const issue = parsed.error.issues[0];
-          last = new ChangeSetApiError(response.status, 'invalid_response',
-            `${method} ${path}: the response does not match the contract (${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'unreadable'})`,
-            {}, serverRequestId, attempt);
+          if (refused !== null) {
+            last = fail(response.status, 'transition_not_applied', `${method} ${path}: ${refused.message}`, refused.details, serverRequestId, attempt);
+          } else {
+            const issue = parsed.error?.issues[0];
+            last = fail(response.status, 'invalid_response',
+              `${method} ${path}: the response does not match the contract (${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'unreadable'})`,
+              {}, serverRequestId, attempt);
+          }
         } else {
           const envelope = errorEnvelopeSchema.safeParse(json);
           retryAfterMs = response.status === 429 ? parseRetryAfter(response.headers.get('retry-after')) : null;
           last = envelope.success
-            ? new ChangeSetApiError(response.status, envelope.data.error.code, envelope.data.error.message, envelope.data.error.details,
+            ? fail(response.status, envelope.data.error.code, envelope.data.error.message, envelope.data.error.details,
               envelope.data.error.request_id || serverRequestId, attempt, retryAfterMs)
-            : new ChangeSetApiError(response.status, response.status >= 500 ? 'internal_error' : 'invalid_response',
+            : fail(response.status, response.status >= 500 ? 'internal_error' : 'invalid_response',
               `${method} ${path}: HTTP ${response.status} without an error body`, {}, serverRequestId, attempt, retryAfterMs);
         }
       } catch (error) {
         if (perCall.signal?.aborted) throw new ChangeSetApiError(0, 'aborted', `${method} ${path} was cancelled`, {}, requestId, attempt);
-        last = controller.signal.aborted
-          ? new ChangeSetApiError(0, 'timeout', `${method} ${path}: no answer within ${timeoutMs} ms`, {}, requestId, attempt)
-          : new ChangeSetApiError(0, 'network_error', `${method} ${path}: cannot reach ${baseUrl} (${describeNetworkError(error)})`, {}, requestId, attempt);
+        if (error instanceof ChangeSetApiError) {
+          controller.abort(new Error(error.code));
+          last = error;
+        } else {
+          last = controller.signal.aborted
+            ? fail(0, 'timeout', `${method} ${path}: no answer within ${timeoutMs} ms`, {}, requestId, attempt)
+            : fail(0, 'network_error', `${method} ${path}: cannot reach ${baseUrl} (${describeNetworkError(error)})`, {}, requestId, attempt);
+        }
       } finally {
         clearTimeout(timer);
         perCall.signal?.removeEventListener('abort', onAbort);
@@ -296,7 +461,14 @@ export function createChangeSetClient(options: ChangeSetClientOptions): ChangeSe
       return (await call('POST', '/v1/changesets', changeSetEnvelopeSchema, request, callOptions)).data;
     },
     async transition(id, request, callOptions) {
-      return (await call('POST', `/v1/changesets/${encode(id)}/transitions`, changeSetEnvelopeSchema, request, callOptions)).data;
+      const applied = (envelope: z.infer<typeof changeSetEnvelopeSchema>) => {
+        const message = transitionNotApplied(id, request, envelope.data);
+        return message === null ? null : {
+          message,
+          details: { expectedVersion: request.expectedVersion, to: request.to, currentVersion: envelope.data.version, currentState: envelope.data.execution.status },
+        };
+      };
+      return (await call('POST', `/v1/changesets/${encode(id)}/transitions`, changeSetEnvelopeSchema, request, callOptions, applied)).data;
     },
   };
   return client;

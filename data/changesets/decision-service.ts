@@ -13,8 +13,10 @@ import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { requestSchemas, type AnalysisOverrides, type ChangeSetHandlers, type DeskErrorCode } from '../../contract/desk-api.ts';
 import { allowedTransitions, checkTransition, isAutoRollbackArmed } from '../../contract/changesets/lifecycle.ts';
-import type {
-  ApiSettingsView, ChangeSetSource, DecisionProposal, OutboxItem, OutboxRequest,
+import { isApiHostChange, apiHostOf } from '../../contract/changesets/api-url.ts';
+import {
+  PLAIN_TEXT_TOKEN_STORAGE,
+  type ApiSettingsView, type ChangeSetSource, type DecisionProposal, type OutboxItem, type OutboxRequest, type TokenStoreOptions,
 } from '../../contract/changesets/decisions.ts';
 import type { Actor, ChangeSet, ChangeSetStatus, ProofResult } from '../../contract/changesets/schemas.ts';
 import type { ExperimentReport, ImportedFileReport } from '../../contract/report.ts';
@@ -72,8 +74,12 @@ export interface ChangeSetServiceOptions {
   readonly apiBaseUrl?: string;
   /** The API token provider (host: safeStorage or environment); absent → no token. */
   readonly apiToken?: () => Promise<string | null>;
-  /** Stores (null: removes) the token; absent → this host cannot store one. */
-  readonly setApiToken?: (token: string | null) => Promise<void>;
+  /**
+   * Stores (null: removes) the token; absent → this host cannot store one. A store that could
+   * keep it only in plain text throws an error whose `code` is `PLAIN_TEXT_TOKEN_STORAGE` unless
+   * `allowPlainText` is set.
+   */
+  readonly setApiToken?: (token: string | null, options?: TokenStoreOptions) => Promise<void>;
   /** Who decisions are made by (default: the OS user). */
   readonly actor?: Actor;
   readonly tuning?: Partial<ChangeSetTuning>;
@@ -106,13 +112,16 @@ function offlineReason(error: ChangeSetApiError, baseUrl: string): string {
     case 'forbidden': return `the API at ${baseUrl} does not allow this token to write (forbidden)`;
     case 'timeout': return `the API at ${baseUrl} did not answer in time`;
     case 'network_error': return `the API at ${baseUrl} is unreachable`;
+    case 'insecure_base_url': return `the API base URL ${baseUrl} is not https (plain http only to 127.0.0.1, ::1 or localhost): the token is not sent`;
+    case 'cross_origin_redirect': return `the API at ${baseUrl} redirects to another origin; the token is not sent there (check the API base URL)`;
+    case 'redirect_refused': return `the API at ${baseUrl} answered with a redirect the client does not follow (${error.message})`;
     default: return `the API at ${baseUrl} failed (${error.status} ${error.code})`;
   }
 }
 
 /** Whether a read may fall back to the local copy after `error`. */
 function canUseCache(error: ChangeSetApiError): boolean {
-  return error.transient || error.code === 'not_configured' || error.code === 'unauthorized' || error.code === 'forbidden';
+  return error.transient || ['not_configured', 'unauthorized', 'forbidden', 'insecure_base_url', 'cross_origin_redirect', 'redirect_refused'].includes(error.code);
 }
 
 function apiError(error: ChangeSetApiError): ChangeSetServiceError {
@@ -414,13 +423,30 @@ export function createChangeSetService(options: ChangeSetServiceOptions): Change
       return apiSettings();
     },
 
+    // Where the token may go (docs/security.md, "The ChangeSet API client"): the schema admits
+    // only https (or loopback http) base URLs; a new host needs `confirmHostChange`, and a token
+    // the host could keep only in plain text needs `confirmPlainTextTokenStorage`. Both are
+    // checked before anything is written.
     async setApiSettings(raw) {
-      const { baseUrl, token } = requestSchemas.setApiSettings.parse(raw);
-      if (token !== undefined) {
-        if (!options.setApiToken) {
-          throw new ChangeSetServiceError('invalid_request', 'this host cannot store the API token: set EXPERIMENT_DESK_API_TOKEN in its environment');
+      const { baseUrl, token, confirmHostChange, confirmPlainTextTokenStorage } = requestSchemas.setApiSettings.parse(raw);
+      if (token !== undefined && !options.setApiToken) {
+        throw new ChangeSetServiceError('invalid_request', 'this host cannot store the API token: set EXPERIMENT_DESK_API_TOKEN in its environment');
+      }
+      const saved = await readBaseUrl();
+      if (baseUrl && isApiHostChange(saved, baseUrl) && confirmHostChange !== true) {
+        throw new ChangeSetServiceError('confirmation_required',
+          `the API base URL moves from ${apiHostOf(saved)} to ${apiHostOf(baseUrl)}: the API token will be sent to the new host. `
+          + 'Confirm the change (confirmHostChange) to save it');
+      }
+      if (token !== undefined && options.setApiToken) {
+        try {
+          await options.setApiToken(token, { allowPlainText: confirmPlainTextTokenStorage === true });
+        } catch (error) {
+          if ((error as { code?: unknown })?.code === PLAIN_TEXT_TOKEN_STORAGE) {
+            throw new ChangeSetServiceError('confirmation_required', (error as Error).message);
+          }
+          throw error;
         }
-        await options.setApiToken(token);
       }
       if (baseUrl !== undefined) await writeBaseUrl(baseUrl === null ? null : baseUrl.replace(/\/+$/, ''));
       void flushQuietly();

@@ -8,13 +8,22 @@
  * Item states (contract/changesets/decisions.ts `OutboxState`):
  *
  * ```
- *  enqueueDecision ─▶ queued ──flush──▶ sending ──2xx──────────────────────▶ synced
- *                       ▲                  │ ├──409 / 422 / 404──────────────▶ failed ──requeueWithVersion──▶ queued (new key)
+ *  enqueueDecision ─▶ queued ──flush──▶ sending ──2xx, transition applied────▶ synced
+ *                       ▲                  │ ├──409 / 422 / 404, or a 2xx
+ *                       │                  │ │  that shows it not applied─────▶ failed ──requeueWithVersion──▶ queued (new key)
  *                       │                  │ └──network, timeout, 5xx, 429,
- *                       └──────────────────┘    401/403 (attempts + 1, backoff)
+ *                       │                  │    2xx unreadable or too large
+ *                       └──────────────────┘    (attempts + 1, backoff); 401/403, insecure base URL, redirect (no backoff)
  *  queued (never sent) / failed ──discard──▶ discarded
  *  sending at startup (crash mid-send) ──flush──▶ sent again with the same key
  * ```
+ *
+ * An item is `synced` only when the API's answer shows the transition applied: the returned
+ * ChangeSet's `execution.status` is the requested state and its `version` is above
+ * `expectedVersion` (docs/security.md, "The ChangeSet API client"). A 2xx that shows the
+ * ChangeSet unchanged fails the item with `transition_not_applied` and both states in its
+ * details; a redirect is never followed to another origin (the client's `cross_origin_redirect`)
+ * and leaves the item queued until the base URL is fixed.
  *
  * `flush()` sends due items in the order they were written. It keeps the order per ChangeSet: an
  * item waits while an earlier item of the same ChangeSet is unsent or failed. It stops at the
@@ -28,7 +37,7 @@ import {
 import { changeSetSchema, type ChangeSet, type ProofResult, type TransitionRequest } from '../../contract/changesets/schemas.ts';
 import type { Database } from '../database.ts';
 import type { ChangeSetCache } from './cache.ts';
-import { ChangeSetApiError, backoffDelay, type ChangeSetClient } from './client.ts';
+import { ChangeSetApiError, backoffDelay, transitionNotApplied, type ChangeSetClient } from './client.ts';
 import { direct, isoValue, jsonValue, type Exclusive } from './exclusive.ts';
 
 /** An operation the item's state does not allow (discard a sent item, requeue a synced one). */
@@ -135,8 +144,11 @@ const COLUMN_OF: Record<keyof ItemPatch, string> = {
 
 const COLUMNS = 'id, changeset_id, experiment_id, idempotency_key, request, state, attempts, next_attempt_at, last_error, server_response, created_at, updated_at';
 
-/** Codes that put an item back to `queued` without backoff and stop the flush: the settings must change. */
-const AUTH_CODES = new Set(['unauthorized', 'forbidden', 'not_configured']);
+/**
+ * Codes that put an item back to `queued` without backoff and stop the flush: the settings must
+ * change (token refused or missing, base URL not https, the API redirects elsewhere).
+ */
+const AUTH_CODES = new Set(['unauthorized', 'forbidden', 'not_configured', 'insecure_base_url', 'cross_origin_redirect', 'redirect_refused']);
 
 /** The "changed since your analysis" view of a 409. */
 function conflictOf(lastError: OutboxError | null, request: OutboxRequest): OutboxConflict | null {
@@ -305,6 +317,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
           break;
         }
         await update(current, { state: 'failed', lastError: outboxError, nextAttemptAt: null });
+        failed++;
+        blocked.add(current.changesetId);
+        continue;
+      }
+      // The client checks this too; the outbox does not rely on any client to have done so.
+      const notApplied = transitionNotApplied(current.changesetId, transitionBody(current.request), result);
+      if (notApplied !== null) {
+        await update(current, {
+          state: 'failed',
+          nextAttemptAt: null,
+          lastError: {
+            status: 200, code: 'transition_not_applied', message: notApplied, requestId: null, at: now().toISOString(),
+            details: { expectedVersion: current.request.expectedVersion, to: current.request.to, currentVersion: result.version, currentState: result.execution.status },
+          },
+        });
         failed++;
         blocked.add(current.changesetId);
         continue;

@@ -6,12 +6,15 @@
  *
  * Each chart is rendered in two themes: `dark` (SPEC §7, on screen) and `light` (print: dark ink
  * on white, no lime that a printer cannot show); the HTML shows one or the other by media query.
- * Text inside the SVG is escaped by echarts (`<` → `&lt;`, `"` → `&quot;`).
+ * Text inside the SVG is escaped by echarts (`<` → `&lt;`, `"` → `&quot;`), and names from the
+ * data are drawn without bidi controls (docs/security.md). No formatter here writes HTML: the
+ * axis-label formatters return numbers as plain text and there is no tooltip.
  */
 import { BarChart, CustomChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
+import { stripBidiControls as shown } from '../../contract/escape-html.ts';
 import type { ExperimentReport } from '../../contract/report.ts';
 import type { CumulativePoint, RetentionPoint } from './report-model.ts';
 
@@ -91,7 +94,7 @@ function interval(i: { estimate: number | null; ciLower: number | null; ciUpper:
 function forestRows(experiment: ExperimentReport): ForestRow[] {
   const several = experiment.variants.length > 2;
   return experiment.metrics.flatMap((metric) => metric.comparisons.map((c) => ({
-    label: several ? `${metric.name} · ${c.variant}` : metric.name,
+    label: several ? `${shown(metric.name)} · ${shown(c.variant)}` : shown(metric.name),
     unadjusted: interval(c.relative),
     cuped: interval(c.cuped?.relative),
   })));
@@ -173,10 +176,11 @@ export function cumulativeSvg(points: readonly CumulativePoint[], control: strin
     const own = points.filter((x) => x.variant === variant);
     const band = (x: CumulativePoint) => x.ciLower !== null && x.ciUpper !== null;
     const stack = `band-${index}`;
+    const name = shown(variant);
     series.push(
-      { type: 'line', name: `${variant} lower`, data: own.map((x) => [x.day, band(x) ? x.ciLower! * 100 : '-']), stack, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, silent: true },
-      { type: 'line', name: `${variant} CI`, data: own.map((x) => [x.day, band(x) ? (x.ciUpper! - x.ciLower!) * 100 : '-']), stack, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color, opacity: p.bandOpacity }, silent: true },
-      { type: 'line', name: variant, data: own.map((x) => [x.day, x.relative === null ? '-' : x.relative * 100]), symbol: 'none', lineStyle: { color, width: 2 }, itemStyle: { color } },
+      { type: 'line', name: `${name} lower`, data: own.map((x) => [x.day, band(x) ? x.ciLower! * 100 : '-']), stack, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, silent: true },
+      { type: 'line', name: `${name} CI`, data: own.map((x) => [x.day, band(x) ? (x.ciUpper! - x.ciLower!) * 100 : '-']), stack, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color, opacity: p.bandOpacity }, silent: true },
+      { type: 'line', name, data: own.map((x) => [x.day, x.relative === null ? '-' : x.relative * 100]), symbol: 'none', lineStyle: { color, width: 2 }, itemStyle: { color } },
     );
   });
   if (series.length === 0) return null;
@@ -184,7 +188,7 @@ export function cumulativeSvg(points: readonly CumulativePoint[], control: strin
   const axis = axisStyle(p);
   return render({
     grid: { left: 8, right: 24, top: 28, bottom: 8 },
-    legend: { ...legendStyle(p), data: treatments },
+    legend: { ...legendStyle(p), data: treatments.map(shown) },
     xAxis: { type: 'time', ...axis, axisLabel: { ...axis.axisLabel, formatter: '{MM}-{dd}' }, splitLine: { show: false } },
     yAxis: { type: 'value', scale: true, ...axis, axisLabel: { ...axis.axisLabel, formatter: percentLabel } },
     series,
@@ -205,12 +209,12 @@ export function retentionSvg(points: readonly RetentionPoint[], control: string,
     const values: (number | '-')[] = new Array<number | '-'>(days.length).fill('-');
     for (const x of points) if (x.variant === variant && x.rate !== null) values[x.day] = x.rate * 100;
     const color = variant === control ? p.fg : p.variants[treatment++ % p.variants.length]!;
-    return { type: 'line', name: variant, data: values, symbol: 'rect', symbolSize: 4, lineStyle: { color, width: 2 }, itemStyle: { color }, connectNulls: false };
+    return { type: 'line', name: shown(variant), data: values, symbol: 'rect', symbolSize: 4, lineStyle: { color, width: 2 }, itemStyle: { color }, connectNulls: false };
   });
   const axis = axisStyle(p);
   return render({
     grid: { left: 8, right: 24, top: 28, bottom: 8 },
-    legend: { ...legendStyle(p), data: variants },
+    legend: { ...legendStyle(p), data: variants.map(shown) },
     xAxis: { type: 'category', data: days, boundaryGap: false, ...axis, splitLine: { show: false } },
     yAxis: { type: 'value', min: 0, ...axis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => `${Number(v.toFixed(2))}%` } },
     series,
@@ -232,13 +236,13 @@ export function funnelSvg(experiment: ExperimentReport, theme: ChartTheme, width
       const mean = m.variants.find((v) => v.variant === variant)?.mean ?? null;
       return mean === null ? '-' : mean * 100;
     });
-    return { type: 'bar', name: variant, data, itemStyle: { color }, barMaxWidth: 28 };
+    return { type: 'bar', name: shown(variant), data, itemStyle: { color }, barMaxWidth: 28 };
   });
   const axis = axisStyle(p);
   return render({
     grid: { left: 8, right: 24, top: 28, bottom: 8 },
-    legend: { ...legendStyle(p), data: [...experiment.variants] },
-    xAxis: { type: 'category', data: steps.map((m) => `${m.funnelStep!.index}. ${m.funnelStep!.event}`), ...axis, axisLabel: { ...axis.axisLabel, interval: 0 }, splitLine: { show: false } },
+    legend: { ...legendStyle(p), data: experiment.variants.map(shown) },
+    xAxis: { type: 'category', data: steps.map((m) => `${m.funnelStep!.index}. ${shown(m.funnelStep!.event)}`), ...axis, axisLabel: { ...axis.axisLabel, interval: 0 }, splitLine: { show: false } },
     yAxis: { type: 'value', min: 0, max: 100, ...axis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => `${v}%` } },
     series,
   }, width, height);

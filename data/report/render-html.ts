@@ -21,6 +21,7 @@ import type { MetricReport } from '../../contract/report.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
 import { CHART_WIDTH, cumulativeSvg, forestSvg, funnelSvg, retentionSvg } from './charts.ts';
 import { embeddedFontCss } from './fonts.ts';
+import { escapeHtml } from '../../contract/escape-html.ts';
 import {
   DASH, dataValue, formatAbsolute, formatCount, formatDate, formatDays, formatNumber, formatPValue, formatPercent, formatTimestamp,
   formatUplift, formatValue,
@@ -28,15 +29,11 @@ import {
 import { REPORT_CSS } from './report-css.ts';
 import type { DecisionReportModel, ReportAuditEvent, ReportChangeSet } from './report-model.ts';
 
-/** Escapes text for HTML content and double-quoted attribute values. */
-export function esc(value: unknown): string {
-  return String(value ?? '')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
+/**
+ * Escapes text for HTML content and quoted attribute values, without bidi controls: the
+ * project's one escape (contract/escape-html.ts, docs/security.md).
+ */
+export const esc = escapeHtml;
 
 /** The page's policy: nothing from anywhere, inline styles, fonts and images from data: URLs only. */
 export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; base-uri 'none'; form-action 'none'";

@@ -1,9 +1,12 @@
 /**
  * Cumulative relative uplift of the primary metric by exposure day, with its CI band, one line
  * per treatment. The band is a transparent lower line plus a stacked (upper − lower) area.
+ * Variant names are shown without bidi controls; the tooltip is echarts' own, which escapes
+ * names and values (docs/security.md).
  */
 import type { EChartsCoreOption } from 'echarts/core';
 import type { CumulativeSeries } from '../arrow/series.ts';
+import { stripBidiControls } from '../../contract/escape-html.ts';
 import { formatUplift } from '../../contract/number-format.ts';
 import { CHART, axisStyle, legendStyle, motion, tooltipStyle, variantColor } from './echarts.ts';
 
@@ -29,11 +32,12 @@ export function cumulativeOption(series: CumulativeSeries, control: string): ECh
       width.push([day, band ? (hi - lo) * 100 : '-']);
       line.push([day, Number.isFinite(est) ? est * 100 : '-']);
     }
-    const stack = `band-${variant}`;
+    const stack = `band-${index}`;
+    const name = stripBidiControls(variant);
     out.push(
-      { type: 'line', name: `${variant} lower`, data: lower, stack, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, silent: true, tooltip: { show: false } },
-      { type: 'line', name: `${variant} CI`, data: width, stack, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color, opacity: 0.16 }, silent: true, tooltip: { show: false } },
-      { type: 'line', name: variant, data: line, symbol: 'rect', symbolSize: 4, showSymbol: false, lineStyle: { color, width: 2 }, itemStyle: { color } },
+      { type: 'line', name: `${name} lower`, data: lower, stack, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, silent: true, tooltip: { show: false } },
+      { type: 'line', name: `${name} CI`, data: width, stack, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color, opacity: 0.16 }, silent: true, tooltip: { show: false } },
+      { type: 'line', name, data: line, symbol: 'rect', symbolSize: 4, showSymbol: false, lineStyle: { color, width: 2 }, itemStyle: { color } },
     );
   });
   if (out.length > 0) {
@@ -44,7 +48,7 @@ export function cumulativeOption(series: CumulativeSeries, control: string): ECh
   return {
     ...motion(),
     grid: { left: 8, right: 16, top: 28, bottom: 24, containLabel: true },
-    legend: { ...legendStyle, data: treatments },
+    legend: { ...legendStyle, data: treatments.map(stripBidiControls) },
     tooltip: {
       ...tooltipStyle,
       trigger: 'axis',
@@ -66,10 +70,11 @@ export function cumulativeLabel(series: CumulativeSeries, control: string, metri
   const treatments = series.variants.filter((v) => v !== control);
   const parts = treatments.map((variant) => {
     const c = series.byVariant.get(variant);
-    if (!c || c.relative.length === 0) return `${variant}: no data`;
+    const name = stripBidiControls(variant);
+    if (!c || c.relative.length === 0) return `${name}: no data`;
     const last = c.relative.length - 1;
-    return `${variant} ends at ${formatUplift(c.relative[last])} [${formatUplift(c.ciLower[last])}, ${formatUplift(c.ciUpper[last])}]`;
+    return `${name} ends at ${formatUplift(c.relative[last])} [${formatUplift(c.ciLower[last])}, ${formatUplift(c.ciUpper[last])}]`;
   });
   const days = treatments.length > 0 ? (series.byVariant.get(treatments[0]!)?.day.length ?? 0) : 0;
-  return `Cumulative relative uplift of ${metric ?? 'the primary metric'} over ${days} exposure days with confidence band; ${parts.join('; ')}.`;
+  return `Cumulative relative uplift of ${metric === null ? 'the primary metric' : stripBidiControls(metric)} over ${days} exposure days with confidence band; ${parts.join('; ')}.`;
 }

@@ -2,11 +2,15 @@
  * The CI forest plot: relative uplift with its confidence interval, one row per metric ×
  * treatment, unadjusted (white) and CUPED-adjusted (acid) side by side; the zero line marks
  * "no effect".
+ *
+ * Names come from the data: they are shown without bidi controls, and the tooltip — HTML,
+ * which echarts inserts as markup — escapes every text it writes (docs/security.md).
  */
 import type { EChartsCoreOption } from 'echarts/core';
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams, CustomSeriesRenderItemReturn } from 'echarts';
 import type { ExperimentReport } from '../../contract/report.ts';
 import type { Interval } from '../../stats/types.ts';
+import { escapeHtml, stripBidiControls } from '../../contract/escape-html.ts';
 import { formatUpliftWithCi } from '../../contract/number-format.ts';
 import { CHART, axisStyle, legendStyle, motion, tooltipStyle } from './echarts.ts';
 
@@ -21,11 +25,13 @@ export interface ForestRow {
 export function forestRows(report: ExperimentReport): ForestRow[] {
   const rows: ForestRow[] = [];
   for (const metric of report.metrics) {
+    const name = stripBidiControls(metric.name);
     for (const c of metric.comparisons) {
+      const variant = stripBidiControls(c.variant);
       rows.push({
-        label: report.variants.length > 2 ? `${metric.name} · ${c.variant}` : metric.name,
-        metric: metric.name,
-        variant: c.variant,
+        label: report.variants.length > 2 ? `${name} · ${variant}` : name,
+        metric: name,
+        variant,
         unadjusted: c.relative,
         cuped: c.cuped?.relative ?? null,
       });
@@ -67,12 +73,14 @@ export function forestOption(rows: readonly ForestRow[]): EChartsCoreOption {
     if (complete(r.cuped)) cuped.push([r.cuped.ciLower * 100, r.cuped.ciUpper * 100, r.cuped.estimate * 100, i]);
   });
   const hasCuped = cuped.length > 0;
+  // echarts inserts a formatter's string as HTML: every text in it goes through escapeHtml.
   const tooltip = (params: unknown): string => {
     const p = params as { seriesName: string; value: Item };
     const row = rows[p.value[3]];
     if (!row) return '';
     const interval = p.seriesName === 'CUPED' ? row.cuped : row.unadjusted;
-    return `${row.metric} · ${row.variant}<br/>${p.seriesName}: ${formatUpliftWithCi(interval?.estimate, interval?.ciLower, interval?.ciUpper)}`;
+    return `${escapeHtml(row.metric)} · ${escapeHtml(row.variant)}<br/>`
+      + `${escapeHtml(p.seriesName)}: ${escapeHtml(formatUpliftWithCi(interval?.estimate, interval?.ciLower, interval?.ciUpper))}`;
   };
   return {
     ...motion(),

@@ -1,6 +1,11 @@
-/** The funnel (SPEC §6): per step s, the share of each variant's units that reached steps 1…s in order after exposure. */
+/**
+ * The funnel: per step s, the share of each variant's units that reached steps 1…s in
+ * order after exposure. Event and variant names are shown without bidi controls; the tooltip is
+ * echarts' own, which escapes names and values (docs/security.md).
+ */
 import type { EChartsCoreOption } from 'echarts/core';
 import type { ExperimentReport } from '../../contract/report.ts';
+import { stripBidiControls } from '../../contract/escape-html.ts';
 import { formatRate } from '../../contract/number-format.ts';
 import { CHART, axisStyle, legendStyle, motion, tooltipStyle, variantColor } from './echarts.ts';
 
@@ -22,15 +27,15 @@ export function funnelOption(report: ExperimentReport): EChartsCoreOption | null
       const rate = rateOf(m, variant);
       return rate === null ? '-' : rate * 100;
     });
-    return { type: 'bar', name: variant, data, itemStyle: { color }, barMaxWidth: 28 };
+    return { type: 'bar', name: stripBidiControls(variant), data, itemStyle: { color }, barMaxWidth: 28 };
   });
   return {
     ...motion(),
     grid: { left: 8, right: 16, top: 28, bottom: 24, containLabel: true },
-    legend: { ...legendStyle, data: [...report.variants] },
+    legend: { ...legendStyle, data: report.variants.map(stripBidiControls) },
     tooltip: { ...tooltipStyle, trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatRate(v / 100) : '—') },
     xAxis: {
-      type: 'category', data: metrics.map((m) => `${m.funnelStep!.index}. ${m.funnelStep!.event}`), ...axisStyle,
+      type: 'category', data: metrics.map((m) => `${m.funnelStep!.index}. ${stripBidiControls(m.funnelStep!.event)}`), ...axisStyle,
       axisLabel: { ...axisStyle.axisLabel, interval: 0 }, splitLine: { show: false },
     },
     yAxis: { type: 'value', min: 0, max: 100, ...axisStyle, axisLabel: { ...axisStyle.axisLabel, formatter: (v: number) => `${v}%` } },
@@ -41,6 +46,6 @@ export function funnelOption(report: ExperimentReport): EChartsCoreOption | null
 /** The chart's text alternative: every step's share per variant. */
 export function funnelLabel(report: ExperimentReport): string {
   const steps = funnelMetrics(report).map((m) =>
-    `step ${m.funnelStep!.index} ${m.funnelStep!.event}: ${report.variants.map((v) => `${v} ${formatRate(rateOf(m, v))}`).join(', ')}`);
+    `step ${m.funnelStep!.index} ${stripBidiControls(m.funnelStep!.event)}: ${report.variants.map((v) => `${stripBidiControls(v)} ${formatRate(rateOf(m, v))}`).join(', ')}`);
   return `Funnel: share of units that reached each step in order after exposure; ${steps.join('; ')}.`;
 }

@@ -295,4 +295,15 @@ describe('API settings', () => {
     expect(await saveApiSettings({ token: 'x' })).toBe(false);
     expect(state().apiSettings).toMatchObject({ saved: false, error: { code: 'invalid_request' } });
   });
+
+  it('a refusal that needs the user\'s confirmation is kept for the form; the confirmed request carries its flags', async () => {
+    desk.handle('setApiSettings', (r) => (r.confirmHostChange && r.confirmPlainTextTokenStorage
+      ? ok({ baseUrl: r.baseUrl ?? null, hasToken: true, canStoreToken: true })
+      : err('confirmation_required', 'confirm first')));
+    expect(await saveApiSettings({ baseUrl: 'https://new.example.com', token: 'secret-token' })).toBe(false);
+    expect(state().apiSettings).toMatchObject({ saved: false, error: { code: 'confirmation_required', message: 'confirm first' } });
+    expect(await saveApiSettings({ baseUrl: 'https://new.example.com', token: 'secret-token', confirmHostChange: true, confirmPlainTextTokenStorage: true })).toBe(true);
+    expect(desk.calls.setApiSettings!.at(-1)).toEqual({ baseUrl: 'https://new.example.com', token: 'secret-token', confirmHostChange: true, confirmPlainTextTokenStorage: true });
+    expect(state().apiSettings).toMatchObject({ saved: true, error: null, view: { baseUrl: 'https://new.example.com' } });
+  });
 });
