@@ -1,6 +1,7 @@
 /**
  * One benchmark process of the app itself, run by bench.ts in a fresh process so that its peak
- * RSS is its own: `tsx bench/run-app.ts --db DB [--import FILE] [--no-analysis]`.
+ * RSS is its own: `tsx bench/run-app.ts --db DB [--import FILE] [--no-analysis]`; also
+ * `--db DB --mapping-probe FILE` (the mapping dialog's wait) and `--write-units FILE --rows N`.
  *
  * Goes through the desk service (what the Electron worker and the web host call): `importFiles`,
  * then the full analysis — `listExperiments` and, for every experiment, `analyzeExperiment`
@@ -15,7 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AnalysisOverrides, ExperimentListItem } from '../contract/desk-api.ts';
-import { defaultMemoryLimit, defaultTempDirectory } from '../data/database.ts';
+import { defaultMemoryLimit, defaultTempDirectory, openDatabase } from '../data/database.ts';
+import { MappingRequiredError } from '../data/import/detect-format.ts';
+import { importFile } from '../data/import/import-file.ts';
+import { previewFile } from '../data/import/preview.ts';
 import { createDeskService, type DeskService } from '../data/service/desk-service.ts';
 
 export interface FullAnalysisTiming {
@@ -151,15 +155,55 @@ export async function runApp(options: { db: string; importFile?: string; analysi
   }
 }
 
+/**
+ * What the mapping dialog waits for on a file whose header needs a mapping: the import's question
+ * (`MappingRequiredError`, asked before the file is read) and the dialog's preview.
+ */
+export async function mappingProbe(db: string, file: string): Promise<{ questionSeconds: number; previewSeconds: number; seconds: number }> {
+  const database = await openDatabase(db);
+  try {
+    const started = now();
+    const asked = await importFile(database, file).then(() => false, (error: unknown) => error instanceof MappingRequiredError);
+    if (!asked) throw new Error(`${file}: expected the import to ask for a mapping`);
+    const questionSeconds = since(started);
+    const previewStarted = now();
+    await previewFile(database, file);
+    const previewSeconds = since(previewStarted);
+    return { questionSeconds, previewSeconds, seconds: since(started) };
+  } finally {
+    await database.close();
+  }
+}
+
+/** Writes a unit table of `rows` rows (`customer,arm,spend,visits`: needs a mapping) with DuckDB. */
+export async function writeUnitTable(path: string, rows: number): Promise<void> {
+  const database = await openDatabase(':memory:');
+  try {
+    await database.run(`COPY (SELECT i AS customer, CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END AS arm, (hash(i) % 10000) / 100.0 AS spend,
+                          hash(i, 1) % 7 AS visits FROM range(${Math.trunc(rows)}) t(i)) TO '${path.replaceAll("'", "''")}' (FORMAT csv, HEADER true)`);
+  } finally {
+    await database.close();
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { db: { type: 'string' }, import: { type: 'string' }, 'no-analysis': { type: 'boolean' } },
+    options: {
+      db: { type: 'string' }, import: { type: 'string' }, 'no-analysis': { type: 'boolean' }, 'mapping-probe': { type: 'string' },
+      'write-units': { type: 'string' }, rows: { type: 'string' },
+    },
   });
-  if (!values.db) {
-    process.stderr.write('usage: tsx bench/run-app.ts --db DB [--import FILE] [--no-analysis]\n');
+  if (values['write-units']) {
+    await writeUnitTable(values['write-units'], Number(values.rows ?? 1000));
+    process.stdout.write('{}\n');
+  } else if (!values.db) {
+    process.stderr.write('usage: tsx bench/run-app.ts --db DB [--import FILE] [--no-analysis] | --db DB --mapping-probe FILE | --write-units FILE --rows N\n');
     process.exit(2);
+  } else if (values['mapping-probe']) {
+    process.stdout.write(`${JSON.stringify(await mappingProbe(values.db, values['mapping-probe']))}\n`);
+  } else {
+    const result = await runApp({ db: values.db, ...(values.import && { importFile: values.import }), analysis: !values['no-analysis'] });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   }
-  const result = await runApp({ db: values.db, ...(values.import && { importFile: values.import }), analysis: !values['no-analysis'] });
-  process.stdout.write(`${JSON.stringify(result)}\n`);
 }

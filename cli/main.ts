@@ -87,6 +87,30 @@ async function withDatabase<T>(path: string | undefined, work: (db: Database) =>
   }
 }
 
+/** `--threads` and `--memory-limit`: DuckDB's resources for this run (docs/import.md, "Defaults"). */
+function addResourceOptions(command: Command): Command {
+  return command
+    .option('--threads <n>', 'DuckDB worker threads (default: EXPERIMENT_DESK_THREADS, else one per hardware thread)')
+    .option('--memory-limit <size>', "DuckDB's memory limit, e.g. 2GB (default: EXPERIMENT_DESK_MEMORY_LIMIT, else 512 MiB or a quarter of RAM)");
+}
+
+/**
+ * Hands `--threads` and `--memory-limit` to the database defaults through their environment
+ * variables, the one place those defaults are read (`data/database.ts`); this process is one run.
+ * @throws UsageError for a value that is not a thread count or a size.
+ */
+function applyResourceOptions(flags: { threads?: string; memoryLimit?: string }): void {
+  if (flags.threads !== undefined) {
+    const threads = Number(flags.threads);
+    if (!Number.isSafeInteger(threads) || threads < 1 || threads > 1024) throw new UsageError(`--threads ${flags.threads}: a whole number from 1 to 1024`);
+    process.env.EXPERIMENT_DESK_THREADS = String(threads);
+  }
+  if (flags.memoryLimit !== undefined) {
+    if (!/^\s*[0-9.]+\s*([KMGT]i?)?B\s*$/i.test(flags.memoryLimit)) throw new UsageError(`--memory-limit ${flags.memoryLimit}: a size such as 512MiB or 2GB`);
+    process.env.EXPERIMENT_DESK_MEMORY_LIMIT = flags.memoryLimit.trim();
+  }
+}
+
 /**
  * The commands defined in this file. When argv starts with one of them, the `changesets` and
  * `report` commands (and all they import) are not loaded; otherwise (no arguments, --help,
@@ -104,7 +128,7 @@ async function buildProgram(io: Io, argv: readonly string[]): Promise<Command> {
 
   const { addAnalysisSettingOptions, addFileMappingOptions } = await import('./command-options.ts');
   const addMappingOptions = (command: Command): Command =>
-    addFileMappingOptions(command.option('--db <path>', 'database file (default: in memory)'));
+    addFileMappingOptions(addResourceOptions(command.option('--db <path>', 'database file (default: in memory)')));
   const addAnalysisOptions = (command: Command): Command =>
     addAnalysisSettingOptions(command)
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
@@ -126,7 +150,7 @@ async function buildProgram(io: Io, argv: readonly string[]): Promise<Command> {
       await withDatabase(flags.db, async (db) => io.stdout(`${renderImportSummary(await importAll(db, files, flags, io))}\n`));
     });
 
-  addAnalysisOptions(program.command('demo'))
+  addResourceOptions(addAnalysisOptions(program.command('demo')))
     .description('simulate a realistic event log (two experiments, known effects), import it and analyse it')
     .option('--db <path>', 'database file (default: in memory)')
     .option('--seed <n>', 'simulation seed')
@@ -145,6 +169,7 @@ async function buildProgram(io: Io, argv: readonly string[]): Promise<Command> {
         await rm(dir, { recursive: true, force: true });
       }
     });
+  program.hook('preAction', (_program, command) => applyResourceOptions(command.opts()));
   if (argv[0] !== undefined && OWN_COMMANDS.has(argv[0])) return program;
   const [{ registerChangesetsCommand }, { registerReportCommand }] = await Promise.all([import('./changesets.ts'), import('./report.ts')]);
   registerChangesetsCommand(program, io);
@@ -166,6 +191,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     command.exitOverride();
     command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   }
+  // `--threads` and `--memory-limit` set these for the run (applyResourceOptions); a caller that
+  // runs several commands in one process (the tests) gets its own values back.
+  const resourceEnv = { threads: process.env.EXPERIMENT_DESK_THREADS, memory: process.env.EXPERIMENT_DESK_MEMORY_LIMIT };
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
@@ -177,5 +205,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     }
     // Bad usage or unreadable input: one line, exit code 2; anything else: exit code 1.
     return reportFailure(error, 'experiment-desk', io.stderr);
+  } finally {
+    restoreEnv('EXPERIMENT_DESK_THREADS', resourceEnv.threads);
+    restoreEnv('EXPERIMENT_DESK_MEMORY_LIMIT', resourceEnv.memory);
   }
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
 }

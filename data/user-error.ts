@@ -1,12 +1,15 @@
 /**
  * How a host (the command line, the web host) ends on a failure. An error the user can fix —
- * a bad flag, unreadable input, a database file another process holds — is one line on stderr
+ * a bad flag, unreadable input, a database file another process holds, memory or disk that ran
+ * out (docs/import.md, "Errors") — is one line on stderr
  * and exit code 2, never a stack trace; anything else is "unexpected error" and exit code 1, with
  * the stack only when EXPERIMENT_DESK_DEBUG is set.
  *
  * Light on purpose: the import errors are loaded only when a failure is classified, so that a
  * host's start-up does not pay for DuckDB to report a usage error.
  */
+
+import { resourceErrorMessage } from './resource-errors.ts';
 
 /** An error the user can fix: reported as its message, in one line, with exit code 2. */
 export class UserError extends Error {
@@ -25,7 +28,8 @@ export function firstLine(error: unknown): string {
  * `option` names where the path came from (`--db`).
  */
 export function cannotOpenDatabase(option: string, path: string | undefined, error: unknown): UserError {
-  return new UserError(`${option} ${path}: cannot open database (${firstLine(error)})`);
+  const where = path === undefined || path === ':memory:' ? 'the in-memory database' : `${option} ${path}`;
+  return new UserError(`${where}: cannot open database (${resourceErrorMessage(firstLine(error)) ?? firstLine(error)})`);
 }
 
 /** True for an error the user can fix (exit code 2): a `UserError` or bad import input. */
@@ -50,6 +54,12 @@ export async function reportFailure(error: unknown, program: string, write: (tex
   const message = error instanceof Error ? error.message : String(error);
   if (await isUserError(error)) {
     write(`${program}: ${message}\n`);
+    return 2;
+  }
+  // Memory or disk ran out (in an analysis, say): the machine's limit, not a bug — say what to change.
+  const resource = resourceErrorMessage(firstLine(error));
+  if (resource) {
+    write(`${program}: ${resource}\n`);
     return 2;
   }
   write(`${program}: unexpected error: ${message}\n`);

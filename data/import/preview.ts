@@ -11,6 +11,12 @@ import { ImportInputError, sniffFile } from './detect-format.ts';
 import { headerSignature, resolveMapping, columnMappingSchema, type ColumnMapping } from './mapping.ts';
 
 const PREVIEW_ROWS = 20;
+/**
+ * Rows whose variant values the dialog offers as control: the start of the file, so that the
+ * dialog opens in well under a second whatever the file's size (a variant first seen later can
+ * still be typed in).
+ */
+const VARIANT_SAMPLE_ROWS = 200_000;
 
 const UNIT_NAMES = /^(user_?id|userid|unit(_?id)?|customer_?id|visitor_?id|client_?id|account_?id|uid|id)$/i;
 const VARIANT_NAMES = /^(variant(_?id|_?key)?|group|arm|version|treatment|bucket|segment|cohort|experiment_?group|promotion)$/i;
@@ -66,7 +72,7 @@ export async function previewFile(db: Database, path: string, displayName = base
   const taken = new Set([unit, experiment, timestamp, variant]);
   const metrics = header.filter((h) => !taken.has(h) && column(h).every(isNumeric));
   const variantValues = !variant ? [] : sniff.format === 'arrow' ? await arrowDistinct(path, variant, 50)
-    : (await db.query<{ v: string }>(`SELECT DISTINCT v FROM (SELECT CAST(${quoteIdentifier(variant)} AS VARCHAR) AS v FROM ${readExpression(sniff.format)}) WHERE v IS NOT NULL ORDER BY v LIMIT 50`,
+    : (await db.query<{ v: string }>(`SELECT DISTINCT v FROM (SELECT CAST(${quoteIdentifier(variant)} AS VARCHAR) AS v FROM ${readExpression(sniff.format)} LIMIT ${VARIANT_SAMPLE_ROWS}) WHERE v IS NOT NULL ORDER BY v LIMIT 50`,
       { path, ...(sniff.format === 'csv' ? { delim: sniff.delimiter } : {}) })).map((r) => r.v);
   const control = variantValues.find((v) => CONTROL_VALUES.test(v.trim()));
   const guess: MappingOptions = {

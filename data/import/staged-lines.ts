@@ -22,6 +22,14 @@ export interface StagedLines {
   readonly discard: () => Promise<void>;
 }
 
+/**
+ * Rows per row group of the staged lines. Every thread that scans the file holds a row group
+ * (compressed and decompressed): at DuckDB's default of 122,880 lines (~14 MB of text) 16 threads
+ * ran out of a 512 MiB limit on a 10M-line file; at 16,384 (~2 MB) they need a tenth of it
+ * (measured, docs/import.md "Memory").
+ */
+export const STAGED_ROW_GROUP_ROWS = 16_384;
+
 /** DuckDB's reader options that make every physical line one VARCHAR value (no quoting, no delimiter). */
 export const LINE_READER_OPTIONS = `columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false,
   auto_detect = false, strict_mode = false`;
@@ -43,7 +51,7 @@ export async function stageLines(db: Database, path: string, spillDirectory: str
   };
   try {
     // Parquet writers hold a row group per thread: their thread count fits the memory limit.
-    await withWriteThreads(db, () => db.run(`COPY (SELECT line FROM read_csv($path, ${LINE_READER_OPTIONS})) TO ${fileSql} (FORMAT parquet, COMPRESSION lz4)`, { path }));
+    await withWriteThreads(db, () => db.run(`COPY (SELECT line FROM read_csv($path, ${LINE_READER_OPTIONS})) TO ${fileSql} (FORMAT parquet, COMPRESSION lz4, ROW_GROUP_SIZE ${STAGED_ROW_GROUP_ROWS})`, { path }));
     await db.run(`CREATE OR REPLACE TEMP VIEW stage_plain_lines AS
                   SELECT file_row_number + 1 AS n, line FROM read_parquet(${fileSql}, file_row_number = true)`);
     // A count from the Parquet metadata.

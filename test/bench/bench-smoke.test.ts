@@ -20,7 +20,7 @@ describe('npm run bench (200,000 events)', () => {
       cwd: REPO_ROOT, encoding: 'utf8', timeout: 110_000,
     });
     expect(run.status, run.stderr).toBe(0);
-    for (const label of ['bare load into a database file', 'import into a database file', 'full analysis cold', 're-analysis warm', 'peak RSS', 'database file', 'targets (']) {
+    for (const label of ['bare load into a database file', 'import into a database file', 'full analysis cold', 're-analysis warm', 'peak RSS', 'database file', 'targets:']) {
       expect(run.stdout).toContain(label);
     }
     const results = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;

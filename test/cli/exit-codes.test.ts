@@ -31,6 +31,14 @@ describe('exit codes', () => {
   it('2 for a malformed --covariate', async () => {
     expectUsageError(await runCli(['analyze', UNITS, '--variant', 'arm', '--covariate', 'spend']), /METRIC=COLUMN/);
   });
+  it('2 for a --threads or --memory-limit that is not a count or a size', async () => {
+    expectUsageError(await runCli(['analyze', UNITS, '--variant', 'arm', '--threads', '0']), /--threads 0: a whole number/);
+    expectUsageError(await runCli(['analyze', UNITS, '--variant', 'arm', '--memory-limit', 'lots']), /--memory-limit lots: a size/);
+  });
+  it('2 and the limit in force when DuckDB runs out of memory', async () => {
+    const run = await runCli(['analyze', UNITS, '--variant', 'arm', '--memory-limit', '1MB', '--threads', '1']);
+    expectUsageError(run, /not enough memory: DuckDB's memory limit is .*EXPERIMENT_DESK_MEMORY_LIMIT/);
+  });
   it('2 for an unknown file type', async () => {
     expectUsageError(await runCli(['analyze', files.write('data.xlsx', 'x')]), /unknown file type/);
   });
