@@ -117,7 +117,8 @@ export type WarningCode =
   | 'min_runtime_not_reached'
   | 'multiple_exposures'
   | 'cuped_unavailable'
-  | 'immature_retention';
+  | 'immature_retention'
+  | 'events_outside_period';
 
 /** A warning with the numbers behind it. */
 export interface AnalysisWarning {

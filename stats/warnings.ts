@@ -59,11 +59,16 @@ export interface WarningInput {
   readonly cupedUnavailable?: readonly string[];
   /** Retention metrics without a single mature unit yet. */
   readonly immatureRetention?: readonly string[];
+  /**
+   * Events far after the exposure period, left out of the metrics (docs/analysis-definitions.md):
+   * how many, the limit they are later than and the latest of them (ISO-8601 UTC).
+   */
+  readonly eventsOutsidePeriod?: { readonly count: number; readonly after: string; readonly latest: string } | null;
 }
 
 /**
  * Collects the warnings of one experiment, in the order of SPEC §4.1 (SRM, sample size,
- * conversions, power, runtime, multiple exposures, CUPED, retention).
+ * conversions, power, runtime, multiple exposures, CUPED, retention), then late events.
  *
  * - `sample_ratio_mismatch`: `srm.flagged`.
  * - `low_sample_size`: one per variant with n < minSamplePerArm.
@@ -72,6 +77,7 @@ export interface WarningInput {
  * - `min_runtime_not_reached`: runtimeDays < minRuntimeDays (never when runtimeDays is null).
  * - `multiple_exposures`: excluded / total > multipleExposureShare.
  * - `cuped_unavailable`, `immature_retention`: one per metric named.
+ * - `events_outside_period`: eventsOutsidePeriod.count > 0 (a data-quality warning, not blocking).
  */
 export function collectWarnings(input: WarningInput, settings: WarningSettings = DEFAULT_WARNING_SETTINGS): AnalysisWarning[] {
   const s = { ...DEFAULT_WARNING_SETTINGS, ...settings };
@@ -161,6 +167,16 @@ export function collectWarnings(input: WarningInput, settings: WarningSettings =
       metric,
       message: `${metric} has no mature unit yet: no unit's retention day has ended before the end of the data.`,
       values: { matureUnits: 0 },
+    });
+  }
+
+  const late = input.eventsOutsidePeriod;
+  if (late && isFiniteNumber(late.count) && late.count > 0) {
+    const one = late.count === 1;
+    warnings.push({
+      code: 'events_outside_period',
+      message: `${formatCount(late.count)} ${one ? 'event' : 'events'} dated after ${late.after}, far after the exposure period (the latest: ${late.latest}), ${one ? 'is' : 'are'} left out of every metric and ${one ? 'does' : 'do'} not set the end of the data. Check ${one ? 'its timestamp' : 'their timestamps'} (a mistyped year, or epoch seconds or microseconds read as milliseconds).`,
+      values: { events: late.count, after: late.after, latest: late.latest },
     });
   }
 

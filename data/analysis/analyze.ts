@@ -88,6 +88,7 @@ export function analyzeExperiment(frame: ExperimentFrame, settings: AnalysisSett
       multipleExposures: { excluded: frame.multipleExposures, total: frame.totalUnits },
       cupedUnavailable: metrics.filter((m) => m.cupedRequested && m.eligibleUnits > 0 && m.theta === null).map((m) => m.name),
       immatureRetention: frame.metrics.filter((m) => m.retentionDay !== null && m.eligibleUnits === 0).map((m) => m.input.name),
+      eventsOutsidePeriod: frame.lateEvents ?? null,
     },
     {
       ...DEFAULT_WARNING_SETTINGS,

@@ -15,6 +15,7 @@ import { open } from 'node:fs/promises';
 import { DataType, RecordBatchReader, TimeUnit, type Field, type Vector } from 'apache-arrow';
 import { DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
 import { quoteIdentifier, type Database } from '../database.ts';
+import { checkColumnNames } from './detect-format.ts';
 
 /** Rows per DuckDB data chunk (DuckDB's vector size). */
 const CHUNK_ROWS = 2048;
@@ -41,7 +42,10 @@ function cellText(vector: Vector, type: DataType, i: number): string | null {
   }
   const value: unknown = vector.get(i);
   if (value === null || value === undefined) return null;
-  if (DataType.isDate(type)) return new Date(Number(value)).toISOString().slice(0, 10);
+  if (DataType.isDate(type)) {
+    const ms = Number(value);
+    return Math.abs(ms) <= MAX_DATE_MS ? new Date(ms).toISOString().slice(0, 10) : `${ms} ms since 1970-01-01 (out of range)`;
+  }
   if (typeof value === 'string') return value;
   if (typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (typeof value === 'number') return Number.isNaN(value) ? null : String(value);
@@ -61,13 +65,25 @@ const PER_MICROSECOND: Record<TimeUnit, bigint> = {
   [TimeUnit.SECOND]: 0n, [TimeUnit.MILLISECOND]: 0n, [TimeUnit.MICROSECOND]: 1n, [TimeUnit.NANOSECOND]: 1000n,
 };
 
-/** ISO-8601 of a timestamp in `unit` since the epoch, to the microsecond (DuckDB's precision). */
+/** The largest |milliseconds since the epoch| a JavaScript Date holds (±275,760 years). */
+const MAX_DATE_MS = 8.64e15;
+
+const UNIT_NAMES: Record<TimeUnit, string> = {
+  [TimeUnit.SECOND]: 's', [TimeUnit.MILLISECOND]: 'ms', [TimeUnit.MICROSECOND]: 'µs', [TimeUnit.NANOSECOND]: 'ns',
+};
+
+/**
+ * ISO-8601 of a timestamp in `unit` since the epoch, to the microsecond (DuckDB's precision). A
+ * value beyond what a Date holds (e.g. DuckDB's `infinity`, the largest 64-bit integer) becomes a
+ * text the timestamp parser rejects, so its row is a `bad_timestamp` reject that shows the value.
+ */
 export function isoFromUnit(raw: bigint, unit: TimeUnit, zoned: boolean): string {
   let micros: bigint;
   if (unit === TimeUnit.SECOND) micros = raw * 1_000_000n;
   else if (unit === TimeUnit.MILLISECOND) micros = raw * 1000n;
   else micros = raw / PER_MICROSECOND[unit] - (raw % PER_MICROSECOND[unit] < 0n ? 1n : 0n);
   const floorMs = micros / 1000n - (micros % 1000n < 0n ? 1n : 0n);
+  if (floorMs > BigInt(MAX_DATE_MS) || floorMs < -BigInt(MAX_DATE_MS)) return `${raw} ${UNIT_NAMES[unit]} since 1970-01-01 (out of range)`;
   const extra = micros - floorMs * 1000n; // 0 … 999 microseconds
   const iso = new Date(Number(floorMs)).toISOString(); // …T10:00:00.123Z
   const fraction = extra === 0n ? '' : String(extra).padStart(3, '0');
@@ -92,6 +108,7 @@ async function openArrow(path: string): Promise<ArrowSource> {
     const fields: readonly Field[] = reader.schema.fields;
     if (fields.length === 0) throw new Error('no columns');
     if (new Set(fields.map((f) => f.name)).size !== fields.length) throw new Error('duplicate column names');
+    checkColumnNames(fields.map((f) => f.name), path);
     const batches = (async function* () {
       for await (const batch of reader) yield { columns: fields.map((f) => batch.getChild(f.name)!), rows: batch.numRows };
     })();

@@ -36,6 +36,29 @@ export class MappingRequiredError extends ImportInputError {
   override readonly name = 'MappingRequiredError';
 }
 
+/**
+ * True for a column name the importer keeps for its own columns while it reads a file (`__line`,
+ * `__raw` and the like, docs/analysis-definitions.md): a name that begins with two underscores and
+ * does not also end with two (whatever the case: `__LINE` is DuckDB's `__line`) — so pandas'
+ * `__index_level_0__` stays an ordinary column.
+ */
+export function isReservedColumnName(name: string): boolean {
+  return name.startsWith('__') && !(name.length > 2 && name.endsWith('__'));
+}
+
+/**
+ * @throws ImportInputError (one line) when a column of `header` has a reserved name
+ * ({@link isReservedColumnName}): its values would overwrite the line numbers or raw text.
+ */
+export function checkColumnNames(header: readonly string[], path?: string): void {
+  const reserved = header.find(isReservedColumnName);
+  if (reserved !== undefined) {
+    throw new ImportInputError(
+      `${path ? `${path}: ` : ''}column "${reserved}": names that begin with "__" are reserved for the importer's own columns (line numbers, raw text); rename it`,
+    );
+  }
+}
+
 const SNIFF_BYTES = 256 * 1024;
 const DELIMITERS = [',', ';', '\t', '|'] as const;
 
@@ -87,14 +110,23 @@ export async function sniffFile(path: string): Promise<SniffResult> {
   const newlines = text.split('\n').length - 1;
   // Of the file's bytes: compressed bytes per line for gzip.
   const bytesPerLine = newlines > 0 ? head.length / newlines / (kind.gzip ? text.length / head.length : 1) : undefined;
-  if (kind.format === 'ndjson') return { ...kind, delimiter: ',', header: [], sampleKeys: sampleJsonKeys(text, kind.gzip || text.length < head.length * 2), ...(bytesPerLine && { bytesPerLine }) };
+  // The last line may be cut when the file is longer than the sample (a header-only file without
+  // a final line break is whole: its one line is the header).
+  const cut = head.length === SNIFF_BYTES;
+  if (kind.format === 'ndjson') {
+    const sampleKeys = sampleJsonKeys(text, cut);
+    checkColumnNames(sampleKeys, path);
+    return { ...kind, delimiter: ',', header: [], sampleKeys, ...(bytesPerLine && { bytesPerLine }) };
+  }
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).slice(0, 50);
-  if (kind.gzip || text.length < head.length * 2) lines.pop(); // the last line may be cut
+  if (cut) lines.pop();
   const nonEmpty = lines.filter((line) => line.trim() !== '');
   if (nonEmpty.length === 0) throw new ImportInputError(`${path}: file has no header line`);
   const delimiter = sniffDelimiter(nonEmpty, path.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv'));
   const plainSample = !kind.gzip && !head.includes(0x22) && !head.includes(0x01) && head[0] !== 0x0a && head[0] !== 0x0d;
-  return { ...kind, delimiter, header: splitRecord(nonEmpty[0]!, delimiter), ...(bytesPerLine && { bytesPerLine }), plainSample };
+  const header = splitRecord(nonEmpty[0]!, delimiter);
+  checkColumnNames(header, path);
+  return { ...kind, delimiter, header, ...(bytesPerLine && { bytesPerLine }), plainSample };
 }
 
 /** Keys of the JSON objects on the sampled lines (the last line dropped when it may be cut). */

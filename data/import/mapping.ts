@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import {
   CANONICAL_COLUMNS, PRICING_EXPORT_COLUMNS, type ColumnMapping, type MappingOptions,
 } from '../../contract/mapping.ts';
-import { ImportInputError, MappingRequiredError } from './detect-format.ts';
+import { checkColumnNames, ImportInputError, MappingRequiredError } from './detect-format.ts';
 
 export {
   CANONICAL_COLUMNS, PRICING_EXPORT_COLUMNS, columnMappingSchema, eventLogMappingSchema, unitTableMappingSchema,
@@ -35,9 +35,11 @@ function requireColumn(header: ReadonlySet<string>, column: string, flag: string
  * - Otherwise it is a unit table and needs `--variant` (or a saved mapping); metric columns are
  *   the `--metric` flags, or every column that is not mapped to something else.
  *
- * @throws ImportInputError when a named column is missing or the header is not recognised.
+ * @throws ImportInputError when a named column is missing, the header is not recognised, or a
+ * column has a name reserved for the importer's own columns (`checkColumnNames`).
  */
 export function resolveMapping(header: readonly string[], options: MappingOptions, saved?: ColumnMapping): ColumnMapping {
+  checkColumnNames(header);
   const columns = new Set(header);
   const hasFlags = Object.values(options).some((value) => value !== undefined);
   if (saved && !hasFlags) return saved;

@@ -5,7 +5,9 @@
 import { listValue } from '@duckdb/node-api';
 import { quoteIdentifier, toNumber, type Database } from '../database.ts';
 import type { EventLogMapping } from './mapping.ts';
-import { booleanFromTextSql, numberFromTextSql, textSql, timestampFromTextSql, zonelessFromTextSql } from './sql-parsers.ts';
+import {
+  booleanFromTextSql, centsFromTextSql, OUT_OF_RANGE_NUMBER, textSql, timestampFromTextSql, timestampRejectDetailSql, zonelessFromTextSql,
+} from './sql-parsers.ts';
 
 export interface ValidationCounts {
   readonly accepted: number;
@@ -47,7 +49,7 @@ function fieldExpressions(mapping: EventLogMapping, header: readonly string[], t
       user_segment: 'NULL::VARCHAR',
       plan_code: 'NULL::VARCHAR',
       revenue_text: text(c.orderTotal),
-      revenue_cents: `round(${numberFromTextSql(text(c.orderTotal))} * 100)`,
+      revenue_cents: centsFromTextSql(text(c.orderTotal), 100),
       currency: text(c.orderCurrency),
       request_id: text(c.eventId),
       session_id: text(c.journeyId),
@@ -57,7 +59,6 @@ function fieldExpressions(mapping: EventLogMapping, header: readonly string[], t
     };
   }
   const revenueSource = c.revenue_cents ?? c.value;
-  const revenueScale = c.revenue_cents ? '' : ' * 100';
   const properties = c.properties
     ? `CASE WHEN json_valid(${raw(c.properties)}) THEN ${raw(c.properties)}::JSON ELSE to_json(${raw(c.properties)}) END`
     : extraJson;
@@ -72,7 +73,7 @@ function fieldExpressions(mapping: EventLogMapping, header: readonly string[], t
     user_segment: text(c.user_segment),
     plan_code: text(c.plan_code),
     revenue_text: text(revenueSource),
-    revenue_cents: `round(${numberFromTextSql(text(revenueSource))}${revenueScale})`,
+    revenue_cents: centsFromTextSql(text(revenueSource), c.revenue_cents ? 1 : 100),
     currency: text(c.currency),
     request_id: text(c.request_id),
     session_id: text(c.session_id),
@@ -117,8 +118,9 @@ export function checkedEventsSql(
         WHEN revenue_cents < 0 THEN 'negative_revenue'
         ${duplicates ? "WHEN copy_no > 1 THEN 'duplicate_event'" : ''}
       END AS reason,
-      CASE WHEN ts IS NULL THEN 'timestamp: ' || coalesce(ts_text, '(empty)')
+      CASE WHEN ts IS NULL THEN ${timestampRejectDetailSql('ts_text')}
            WHEN revenue_text IS NOT NULL AND (revenue_cents IS NULL OR revenue_cents < 0) THEN 'revenue: ' || revenue_text
+             || CASE WHEN revenue_cents IS NULL AND TRY_CAST(revenue_text AS DOUBLE) IS NOT NULL THEN ' ${OUT_OF_RANGE_NUMBER}' ELSE '' END
       END AS detail
     FROM (
       SELECT __line, __raw, ${(options.passThrough ?? []).map((c) => `${c}, `).join('')}

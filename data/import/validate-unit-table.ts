@@ -6,21 +6,26 @@ import { quoteIdentifier, toNumber, type Database } from '../database.ts';
 import type { UnitTableMapping } from './mapping.ts';
 import type { ValidationCounts } from './validate-events.ts';
 import { insertRejects } from './validate-events.ts';
-import { parseNumberSql, parseTimestampSql, textSql, zonelessTimestampSql } from './sql-parsers.ts';
+import {
+  numberLikeSql, OUT_OF_RANGE_NUMBER, parseNumberSql, parseTimestampSql, textSql, timestampRejectDetailSql, zonelessTimestampSql,
+} from './sql-parsers.ts';
 import { ImportInputError } from './detect-format.ts';
 
 /**
  * Keeps, of the inferred metric columns, those whose every non-empty value is a number or a
- * boolean (so a text column such as `landing_page` is not mistaken for a metric).
+ * boolean (so a text column such as `landing_page` is not mistaken for a metric). A number out of
+ * the accepted range (`NaN`, `inf`, docs/analysis-definitions.md) still makes a metric column:
+ * its row is then rejected as `bad_number`. A table without rows keeps every candidate.
  * @throws ImportInputError when no column qualifies.
  */
 export async function inferMetricColumns(db: Database, mapping: UnitTableMapping): Promise<UnitTableMapping> {
   if (!mapping.metricsInferred) return mapping;
   const checks = mapping.metrics.map(
-    (name, i) => `bool_and(${textSql(quoteIdentifier(name))} IS NULL OR ${parseNumberSql(quoteIdentifier(name))} IS NOT NULL) AS m${i}`,
+    (name, i) => `bool_and(${textSql(quoteIdentifier(name))} IS NULL OR ${numberLikeSql(quoteIdentifier(name))}) AS m${i}`,
   );
   const row = (await db.query(`SELECT ${checks.join(', ')} FROM stage`))[0] ?? {};
-  const metrics = mapping.metrics.filter((_, i) => row[`m${i}`] === true);
+  // NULL: no rows at all.
+  const metrics = mapping.metrics.filter((_, i) => row[`m${i}`] !== false);
   if (metrics.length === 0) throw new ImportInputError('no numeric or boolean metric column found: name the metrics with --metric COL');
   return { ...mapping, metrics };
 }
@@ -43,7 +48,8 @@ export async function validateUnitTable(
   const missing = valueColumns.map((_, i) => `v${i}_text IS NULL`).join(' OR ');
   const bad = valueColumns.map((_, i) => `(v${i}_text IS NOT NULL AND v${i} IS NULL)`).join(' OR ');
   const badDetail = valueColumns
-    .map((_, i) => `WHEN v${i}_text IS NULL THEN $c${i} || ': (empty)' WHEN v${i} IS NULL THEN $c${i} || ': ' || v${i}_text`)
+    .map((_, i) => `WHEN v${i}_text IS NULL THEN $c${i} || ': (empty)' WHEN v${i} IS NULL THEN $c${i} || ': ' || v${i}_text
+      || CASE WHEN TRY_CAST(v${i}_text AS DOUBLE) IS NOT NULL THEN ' ${OUT_OF_RANGE_NUMBER}' ELSE '' END`)
     .join(' ');
   const columnParams: Record<string, string> = {};
   valueColumns.forEach((name, i) => (columnParams[`c${i}`] = name));
@@ -67,7 +73,7 @@ export async function validateUnitTable(
         WHEN ${missing} THEN 'missing_value'
         WHEN ${bad} THEN 'bad_number'
       END AS reason,
-      CASE WHEN ${mapping.timestamp ? 'ts IS NULL' : 'FALSE'} THEN 'timestamp: ' || coalesce(ts_text, '(empty)')
+      CASE WHEN ${mapping.timestamp ? 'ts IS NULL' : 'FALSE'} THEN ${timestampRejectDetailSql('ts_text')}
            ${badDetail} END AS detail
     FROM typed`, { experiment: defaultExperimentId, ...columnParams });
   await db.run(`

@@ -65,6 +65,7 @@ export async function eventLogFrames(db: Database, settings: AnalysisSettings, e
       totalUnits: experiment.totalUnits,
       firstExposure: experiment.firstExposure,
       dataEnd: cache.dataEnd,
+      lateEvents: cache.lateEvents,
       metrics,
     };
   });

@@ -38,5 +38,10 @@ export interface ExperimentFrame {
   /** First exposure and end of data (UTC ISO strings), null when the data has no time. */
   readonly firstExposure: string | null;
   readonly dataEnd: string | null;
+  /**
+   * Event logs: the events left out for lying far after the exposure period (they do not define
+   * `dataEnd`, docs/analysis-definitions.md), or null when there are none.
+   */
+  readonly lateEvents?: { readonly count: number; readonly after: string; readonly latest: string } | null;
   readonly metrics: readonly MetricFrame[];
 }

@@ -37,12 +37,19 @@ export const UNIT_CUBE_TABLE = 'analysis_unit_cube';
 export const ACTIVE_DAY_BITS = 31;
 const DAY_US = 86_400_000_000;
 /** Bumped whenever the SQL below changes what the tables hold: older persisted tables are rebuilt. */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 
 /** Retention days reported as metrics (SPEC §3: D1 and D7). */
 export const RETENTION_DAYS = [1, 7] as const;
 /** Retention curve length: D0 … D30. */
 export const RETENTION_CURVE_DAYS = ACTIVE_DAY_BITS;
+
+/**
+ * Events later than the end of the exposure period + max(the retention curve's days, the longest
+ * metric window) + these days lie far outside the period: they are left out of the metrics and do
+ * not define the end of the data (docs/analysis-definitions.md, "data_end").
+ */
+export const LATE_EVENT_GRACE_DAYS = 90;
 
 /** A mean metric of the event log over the per-unit table. */
 export interface MeanMetricDefinition {
@@ -172,9 +179,24 @@ export interface ExperimentTotals {
   readonly firstExposure: string | null;
 }
 
+/** Events far after the exposure period ({@link LATE_EVENT_GRACE_DAYS}), left out of the metrics. */
+export interface LateEvents {
+  /** How many. */
+  readonly count: number;
+  /** The limit they are later than, ISO-8601 UTC. */
+  readonly after: string;
+  /** The latest of them, ISO-8601 UTC. */
+  readonly latest: string;
+}
+
 export interface UnitMetricsCache {
-  /** Latest timestamp of any accepted event (SPEC `data_end`), ISO-8601 UTC, or null without events. */
+  /**
+   * Latest timestamp of an accepted event that is not far after the exposure period (`data_end`,
+   * docs/analysis-definitions.md), ISO-8601 UTC, or null without events.
+   */
   readonly dataEnd: string | null;
+  /** The events left out for lying far after the exposure period, or null when there are none. */
+  readonly lateEvents: LateEvents | null;
   /** Variants marked `is_control` on an exposure, per experiment. */
   readonly markedControls: ReadonlyMap<string, ReadonlySet<string>>;
   /** Event-log experiments, in id order. */
@@ -226,10 +248,23 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
   // first and comes back last.
   await db.run('DELETE FROM analysis_cache');
   const steps = settings.funnelSteps;
-  const end = (await db.query<{ data_end: unknown; end_us: bigint | null; funnel_events: bigint }>(`
-    SELECT max(ts) AS data_end, epoch_us(max(ts)) AS end_us,
+  // The end of the exposure period: per event-log experiment, the 99th percentile of its units'
+  // first exposures (so that one stray exposure does not move it), the latest over experiments.
+  const exposureEnd = (await db.query<{ end_us: bigint | null }>(`
+    SELECT epoch_us(max(q)) AS end_us
+    FROM (SELECT quantile_disc(t0, 0.99) AS q FROM assignments WHERE source = 'events' AND t0 IS NOT NULL GROUP BY experiment_id)`))[0]!.end_us;
+  const horizonDays = Math.max(RETENTION_CURVE_DAYS, ...Object.values(settings.metricWindowDays)) + LATE_EVENT_GRACE_DAYS;
+  const cutoffUs = exposureEnd === null ? null : BigInt(exposureEnd) + BigInt(Math.ceil(horizonDays)) * BigInt(DAY_US);
+  const inPeriod = '(CAST($cutoff AS BIGINT) IS NULL OR ts <= make_timestamptz(CAST($cutoff AS BIGINT)))';
+  const end = (await db.query<{ data_end: unknown; end_us: bigint | null; late: bigint; latest: unknown; funnel_events: bigint }>(`
+    SELECT max(ts) FILTER (WHERE ${inPeriod}) AS data_end, epoch_us(max(ts) FILTER (WHERE ${inPeriod})) AS end_us,
+      count(*) FILTER (WHERE NOT ${inPeriod}) AS late, max(ts) FILTER (WHERE NOT ${inPeriod}) AS latest,
       ${steps.length > 0 ? 'count(DISTINCT event_name) FILTER (WHERE list_contains($funnel, event_name))' : '0'} AS funnel_events
-    FROM events`, steps.length > 0 ? { funnel: listValue([...steps]) } : {}))[0]!;
+    FROM events`, { cutoff: cutoffUs, ...(steps.length > 0 ? { funnel: listValue([...steps]) } : {}) }))[0]!;
+  const lateCount = toNumber(end.late)!;
+  const lateEvents = lateCount > 0 && cutoffUs !== null
+    ? { count: lateCount, after: new Date(Number(cutoffUs / 1000n)).toISOString(), latest: isoOrNull(end.latest)! }
+    : null;
   const funnel = steps.length > 0 && toNumber(end.funnel_events) === steps.length ? [...steps] : [];
   const metrics = meanMetrics(funnel);
   // Per-metric windows (SPEC §3), in µs after t0; NULL: until the end of the data.
@@ -238,14 +273,14 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
     return days === undefined ? null : BigInt(Math.round(days * Number(DAY_US)));
   };
   const within = (metric: string): string => `d >= 0 AND (CAST($w_${metric} AS BIGINT) IS NULL OR d < CAST($w_${metric} AS BIGINT))`;
-  if (funnel.length > 0) await buildFunnelDepths(db, funnel, settings.cupedPrePeriodDays, windowUs('funnel'));
+  if (funnel.length > 0) await buildFunnelDepths(db, funnel, settings.cupedPrePeriodDays, windowUs('funnel'), end.end_us);
   // The event log is joined once with the assignments on the unit; each event is then placed
   // relative to its unit's t0 in whole microseconds, d = ts − t0 (exact: TIMESTAMPTZ counts
   // microseconds and a day is 86,400 s in UTC): day k = ⌊d / 1 day⌋ is exactly
   // ts ∈ [t0 + k days, t0 + (k + 1) days). Aggregating by the assignment's row id, integer
   // arithmetic and sums of doubles (cents are integers: exact below 2^53) keep the pass cheap.
   // `mature_days` counts the days k with t0 + (k + 1) days ≤ data_end, `t0_day` is the UTC day of
-  // t0 (epoch ms).
+  // t0 (epoch ms). Events after data_end (far after the exposure period) are left out.
   await db.run(`
     CREATE OR REPLACE TABLE ${UNIT_METRICS_TABLE} AS
     WITH a AS (
@@ -257,7 +292,7 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
       FROM a JOIN (
         SELECT user_id, epoch_us(ts) AS ts_us, list_contains($conversion, event_name) AS is_conversion,
                CAST(coalesce(revenue_cents, 0) AS DOUBLE) AS revenue_cents
-        FROM events
+        FROM events WHERE ts <= make_timestamptz(CAST($end_us AS BIGINT))
       ) e ON e.user_id = a.unit_id AND e.ts_us >= a.t0_us - CAST($pre AS BIGINT) * ${DAY_US}
     ),
     first_exposure AS (
@@ -315,7 +350,7 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
   const experiments = new Map(totals.map((r) => [r.experiment_id, {
     multipleExposures: toNumber(r.multiple)!, totalUnits: toNumber(r.total)!, firstExposure: isoOrNull(r.first),
   }]));
-  const entry: Entry = { key, dataEnd: isoOrNull(end.data_end), markedControls, experiments, funnel, metrics };
+  const entry: Entry = { key, dataEnd: isoOrNull(end.data_end), lateEvents, markedControls, experiments, funnel, metrics };
   await db.run('INSERT INTO analysis_cache (key, summary) VALUES ($key, $summary)', { key, summary: summaryToJson(entry) });
   caches.set(db, entry);
   return entry;
@@ -324,6 +359,7 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
 function summaryToJson(cache: UnitMetricsCache): string {
   return JSON.stringify({
     dataEnd: cache.dataEnd,
+    lateEvents: cache.lateEvents,
     markedControls: [...cache.markedControls].map(([experiment, variants]) => [experiment, [...variants]]),
     experiments: [...cache.experiments],
     funnel: cache.funnel,
@@ -332,10 +368,12 @@ function summaryToJson(cache: UnitMetricsCache): string {
 
 function summaryFromJson(json: string): UnitMetricsCache {
   const parsed = JSON.parse(json) as {
-    dataEnd: string | null; markedControls: [string, string[]][]; experiments: [string, ExperimentTotals][]; funnel: string[];
+    dataEnd: string | null; lateEvents: LateEvents | null; markedControls: [string, string[]][]; experiments: [string, ExperimentTotals][];
+    funnel: string[];
   };
   return {
     dataEnd: parsed.dataEnd,
+    lateEvents: parsed.lateEvents,
     markedControls: new Map(parsed.markedControls.map(([experiment, variants]) => [experiment, new Set(variants)])),
     experiments: new Map(parsed.experiments),
     funnel: parsed.funnel,
@@ -360,21 +398,23 @@ const FUNNEL_DEPTH_TABLE = 'analysis_funnel_depth';
  * Fills the temp table `analysis_funnel_depth (pair, depth, pre_depth)`: per analysed (experiment,
  * unit) — `pair`, the row id in `assignments` — how many steps of `funnel` it reached in order at
  * or after t0 (and before t0 + `windowUs`, when given), and over the pre-period [t0 − P days, t0)
- * (the CUPED covariate). Step by step, the
+ * (the CUPED covariate); events after `endUs` (data_end) are left out. Step by step, the
  * earliest event of step k at or after the unit's step k − 1 event: the greedy walk, which finds the
  * deepest ordered sequence (equal times count as in order). Joins and aggregates only, so DuckDB
  * can spill them; a unit absent from the table reached no step.
  */
-async function buildFunnelDepths(db: Database, funnel: readonly string[], prePeriodDays: number, windowUs: bigint | null): Promise<void> {
+async function buildFunnelDepths(
+  db: Database, funnel: readonly string[], prePeriodDays: number, windowUs: bigint | null, endUs: bigint | null,
+): Promise<void> {
   await db.run(`
     CREATE OR REPLACE TEMP TABLE ${FUNNEL_EVENTS_TABLE} AS
     SELECT a.pair, e.step, e.ts_us - a.t0_us AS d
     FROM (SELECT rowid AS pair, unit_id, epoch_us(t0) AS t0_us FROM assignments WHERE source = 'events' AND variant_id IS NOT NULL) a
     JOIN (
       SELECT user_id, epoch_us(ts) AS ts_us, CAST(list_position($funnel, event_name) AS INTEGER) AS step
-      FROM events WHERE list_contains($funnel, event_name)
+      FROM events WHERE list_contains($funnel, event_name) AND ts <= make_timestamptz(CAST($end_us AS BIGINT))
     ) e ON e.user_id = a.unit_id AND e.ts_us >= a.t0_us - CAST($pre AS BIGINT) * ${DAY_US}`,
-  { funnel: listValue([...funnel]), pre: prePeriodDays });
+  { funnel: listValue([...funnel]), pre: prePeriodDays, end_us: endUs });
   // post<k> / pre<k>: the units that reached step k, and when (d = ts − t0, µs).
   const levels = (prefix: string, window: (d: string) => string): string[] => funnel.map((_, i) => i === 0
     ? `${prefix}1 AS (SELECT pair, min(d) AS t FROM ${FUNNEL_EVENTS_TABLE} WHERE step = 1 AND ${window('d')} GROUP BY pair)`
