@@ -14,11 +14,18 @@
 export const TIMESTAMP_MIN = '1970-01-01 00:00:00+00';
 /** End of the accepted instants (exclusive), UTC: timestamps must lie before the year 2100. */
 export const TIMESTAMP_END = '2100-01-01 00:00:00+00';
-/** Largest accepted magnitude of a number (metric value, revenue, order total) and of revenue in cents. */
-export const MAX_ABS_NUMBER = 1e15;
+/**
+ * Largest accepted magnitude of a number (unit-table value, revenue, order total): any real
+ * measurement or identifier fits, and squares and sums of them stay finite.
+ */
+export const MAX_ABS_NUMBER = 1e100;
+/** Largest accepted magnitude of revenue in cents: exact as a double (below 2^53), sums far from the BIGINT limit. */
+export const MAX_ABS_CENTS = 1e15;
 
 /** What a reject detail adds to a number that parses but is not accepted (NaN, ±inf, too large). */
-export const OUT_OF_RANGE_NUMBER = '(not a finite number within ±10^15)';
+export const OUT_OF_RANGE_NUMBER = '(not a finite number within ±10^100)';
+/** What a reject detail adds to a revenue that parses but is not accepted (NaN, ±inf, too large). */
+export const OUT_OF_RANGE_REVENUE = '(not a finite amount within ±10^15 cents)';
 
 /**
  * TIMESTAMPTZ from trimmed text, without the range check: ISO-8601 (zone optional: the session zone
@@ -101,12 +108,12 @@ export function numberLikeSql(column: string): string {
 
 /**
  * Revenue in cents (BIGINT) from trimmed text: the number × `scale` (100 for an amount in currency
- * units, 1 for cents), rounded, when |cents| ≤ {@link MAX_ABS_NUMBER} (exact as a double, and sums
+ * units, 1 for cents), rounded, when |cents| ≤ {@link MAX_ABS_CENTS} (exact as a double, and sums
  * of many stay far from the BIGINT limit); NULL otherwise.
  */
 export function centsFromTextSql(text: string, scale: 1 | 100): string {
   const cents = `round(${numberFromTextSql(text)}${scale === 100 ? ' * 100' : ''})`;
-  return `(CASE WHEN abs(${cents}) <= ${MAX_ABS_NUMBER} THEN CAST(${cents} AS BIGINT) END)`;
+  return `(CASE WHEN abs(${cents}) <= ${MAX_ABS_CENTS} THEN CAST(${cents} AS BIGINT) END)`;
 }
 
 /** BOOLEAN from trimmed text: true/false/1/0/yes/no (any case); NULL otherwise. */

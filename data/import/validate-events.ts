@@ -6,7 +6,7 @@ import { listValue } from '@duckdb/node-api';
 import { quoteIdentifier, toNumber, type Database } from '../database.ts';
 import type { EventLogMapping } from './mapping.ts';
 import {
-  booleanFromTextSql, centsFromTextSql, OUT_OF_RANGE_NUMBER, textSql, timestampFromTextSql, timestampRejectDetailSql, zonelessFromTextSql,
+  booleanFromTextSql, centsFromTextSql, OUT_OF_RANGE_REVENUE, textSql, timestampFromTextSql, timestampRejectDetailSql, zonelessFromTextSql,
 } from './sql-parsers.ts';
 
 export interface ValidationCounts {
@@ -120,7 +120,7 @@ export function checkedEventsSql(
       END AS reason,
       CASE WHEN ts IS NULL THEN ${timestampRejectDetailSql('ts_text')}
            WHEN revenue_text IS NOT NULL AND (revenue_cents IS NULL OR revenue_cents < 0) THEN 'revenue: ' || revenue_text
-             || CASE WHEN revenue_cents IS NULL AND TRY_CAST(revenue_text AS DOUBLE) IS NOT NULL THEN ' ${OUT_OF_RANGE_NUMBER}' ELSE '' END
+             || CASE WHEN revenue_cents IS NULL AND TRY_CAST(revenue_text AS DOUBLE) IS NOT NULL THEN ' ${OUT_OF_RANGE_REVENUE}' ELSE '' END
       END AS detail
     FROM (
       SELECT __line, __raw, ${(options.passThrough ?? []).map((c) => `${c}, `).join('')}

@@ -182,7 +182,7 @@ describe('odd numbers are bad_number rejects with a reason, never an aborted imp
       expect(summary.rejectsByReason).toEqual({ bad_number: odd.length });
       expect(summary.rowsAccepted).toBe(BASE.length + 1);
       const all = await rejects(db);
-      expect(all[0]!.detail).toBe('revenue: NaN (not a finite number within ±10^15)');
+      expect(all[0]!.detail).toBe('revenue: NaN (not a finite amount within ±10^15 cents)');
       expect(all.every((r) => r.reason === 'bad_number')).toBe(true);
       const max = await db.query<{ m: bigint }>('SELECT max(revenue_cents) AS m FROM events');
       expect(max[0]!.m).toBe(1_000_000_000_000_000n);
@@ -216,12 +216,13 @@ describe('odd numbers are bad_number rejects with a reason, never an aborted imp
 
   it('a unit table: NaN and inf are rejects, the column stays a metric and its statistics finite', async () => {
     const db = await database();
-    const rows = Array.from({ length: 20 }, (_, i) => `${i},${i % 2 ? 'b' : 'a'},${i}.5`);
-    const path = csv([...rows, '20,a,NaN', '21,b,inf', '22,a,-Infinity', '23,b,1e309', '24,a,1e300'], 'id,arm,spend');
+    // `account` is a 20-digit number: a (meaningless) metric, as ever, not a reason to reject rows.
+    const rows = Array.from({ length: 20 }, (_, i) => `${i},${i % 2 ? 'b' : 'a'},${i}.5,98765432109876543${100 + i}`);
+    const path = csv([...rows, '20,a,NaN,1', '21,b,inf,1', '22,a,-Infinity,1', '23,b,1e309,1', '24,a,1e300,1'], 'id,arm,spend,account');
     const summary = await importFile(db, path, { mapping: { unit: 'id', variant: 'arm' } });
-    expect(summary.mapping).toMatchObject({ metrics: ['spend'] });
+    expect(summary.mapping).toMatchObject({ metrics: ['spend', 'account'] });
     expect([summary.rowsAccepted, summary.rejectsByReason]).toEqual([20, { bad_number: 5 }]);
-    expect((await rejects(db))[0]!.detail).toBe('spend: NaN (not a finite number within ±10^15)');
+    expect((await rejects(db))[0]!.detail).toBe('spend: NaN (not a finite number within ±10^100)');
     const report = await analyzeDatabase(db, defaultSettings());
     const spend = report.experiments[0]!.metrics.find((m) => m.name === 'spend')!;
     expect(spend.variants.map((v) => [v.n, v.mean])).toEqual([[10, 9.5], [10, 10.5]]);
