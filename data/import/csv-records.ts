@@ -130,23 +130,28 @@ export async function csvSource(db: Database, delimiter: string, header: readonl
     CREATE OR REPLACE TEMP TABLE stage_multiline AS
     SELECT c.start AS n, string_agg(coalesce(l.line, ''), chr(10) ORDER BY l.n) AS line
     FROM stage_plain_lines l JOIN stage_cover c ON c.n = l.n GROUP BY c.start`);
-  const multiLineRecords = toNumber((await db.query<{ n: bigint }>('SELECT count(*) AS n FROM stage_multiline'))[0]!.n)!;
-  // Physical lines that are records of their own, then the joined ones.
-  const records = multiLineRecords === 0
-    ? 'stage_plain_lines'
-    : `(SELECT n, line FROM stage_plain_lines WHERE n NOT IN (SELECT n FROM stage_cover) UNION ALL SELECT n, line FROM stage_multiline)`;
+  const counts = (await db.query<{ multiline: bigint; bad: bigint }>(
+    'SELECT (SELECT count(*) FROM stage_multiline) AS multiline, (SELECT count(*) FROM stage_bad_lines) AS bad'))[0]!;
+  const multiLineRecords = toNumber(counts.multiline)!;
+  // Physical lines that are records of their own, the joined ones, and the lines that could not
+  // be read (`bad`: why), which are malformed records.
+  const records = multiLineRecords === 0 && toNumber(counts.bad) === 0
+    ? '(SELECT n, line, NULL::VARCHAR AS bad FROM stage_plain_lines)'
+    : `(SELECT n, line, NULL::VARCHAR AS bad FROM stage_plain_lines ${multiLineRecords > 0 ? 'WHERE n NOT IN (SELECT n FROM stage_cover)' : ''}
+        UNION ALL SELECT n, line, NULL FROM stage_multiline UNION ALL SELECT n, raw, detail FROM stage_bad_lines)`;
   const unquote = `list_transform(regexp_extract_all(line || $delim, $csv_field, 1),
                      lambda f: CASE WHEN starts_with(f, '"') THEN replace(f[2:-2], '""', '"') ELSE f END)`;
-  const fields = `CASE WHEN NOT contains(line, '"') THEN string_split(line, $delim)
+  const fields = `CASE WHEN bad IS NOT NULL THEN NULL WHEN NOT contains(line, '"') THEN string_split(line, $delim)
                        WHEN regexp_full_match(line, $csv_record) THEN ${unquote} END`;
   const columns = header.map((name, i) => `nullif(__f[${i + 1}], '') AS ${quoteIdentifier(name)}`).join(', ');
   const relation = (only?: string): string => `(
     SELECT __line, __raw,
       CASE WHEN __f IS NULL THEN 'malformed_record' WHEN len(__f) <> $csv_fields THEN 'wrong_column_count' END AS __problem,
-      CASE WHEN __f IS NULL THEN 'unbalanced quotes: a quoted field must close, followed by a delimiter or the end of the record'
+      CASE WHEN __bad IS NOT NULL THEN __bad
+           WHEN __f IS NULL THEN 'unbalanced quotes: a quoted field must close, followed by a delimiter or the end of the record'
            WHEN len(__f) <> $csv_fields THEN 'Expected Number of Columns: ' || $csv_fields || ' Found: ' || len(__f) END AS __detail,
       ${columns}
-    FROM (SELECT n AS __line, line AS __raw, ${fields} AS __f FROM ${records}
+    FROM (SELECT n AS __line, line AS __raw, bad AS __bad, ${fields} AS __f FROM ${records}
           WHERE n > 1 AND line IS NOT NULL ${only ? `AND n IN (SELECT line FROM ${only})` : ''}))`;
   return {
     header,

@@ -118,7 +118,7 @@ export async function sniffFile(path: string): Promise<SniffResult> {
     checkColumnNames(sampleKeys, path);
     return { ...kind, delimiter: ',', header: [], sampleKeys, ...(bytesPerLine && { bytesPerLine }) };
   }
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).slice(0, 50);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).slice(0, 50);
   if (cut) lines.pop();
   const nonEmpty = lines.filter((line) => line.trim() !== '');
   if (nonEmpty.length === 0) throw new ImportInputError(`${path}: file has no header line`);

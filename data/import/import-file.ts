@@ -12,7 +12,7 @@ import { resourceErrorMessage } from '../resource-errors.ts';
 import { DEFAULT_CONVERSION_EVENTS, DEFAULT_EXPOSURE_EVENTS } from '../../contract/settings.ts';
 import { rebuildAssignments } from './assignments.ts';
 import { insertEventLog, prepareEventLog, type PreparedEventLog } from './insert-event-log.ts';
-import { stageLines, type StagedLines } from './staged-lines.ts';
+import { stageLines, StagingInputError, type StagedLines } from './staged-lines.ts';
 import { ImportInputError, sniffFile } from './detect-format.ts';
 import { columnMappingSchema, headerSignature, resolveMapping, type ColumnMapping, type MappingOptions } from './mapping.ts';
 import { scanFile } from './scan-file.ts';
@@ -37,6 +37,13 @@ export interface ImportOptions {
    */
   readonly sourceName?: string;
 }
+
+/**
+ * Columns a file may have. Each becomes a text column of the staged relation (and, for event
+ * logs, a key of every row's properties), and DuckDB holds per-column buffers for each: a
+ * 10,000-column file ran out of a 512 MiB limit (docs/import.md, "Errors").
+ */
+export const MAX_COLUMNS = 1000;
 
 /** Thrown when the machine's memory or disk ran out during an import (the database is unchanged). */
 export class ImportResourceError extends ImportInputError {
@@ -131,6 +138,10 @@ export async function importFile(db: Database, path: string, options: ImportOpti
     // The mapping question comes first, from the header alone: a file that needs a mapping is
     // neither hashed nor staged before the user has answered it (docs/import.md, "Mapping").
     const earlyHeader = await headerBeforeStaging(db, absolute, sniff);
+    if (earlyHeader.length > MAX_COLUMNS) {
+      throw new ImportInputError(`${shownPath}: ${earlyHeader.length.toLocaleString('en')} columns; at most ${MAX_COLUMNS.toLocaleString('en')} can be imported: ` +
+        'keep the columns the analysis needs (unit, variant, timestamp, metrics) and import again');
+    }
     const early = sniff.format === 'ndjson' ? null : await resolveHeader(earlyHeader);
     if (sniff.format === 'ndjson' && earlyHeader.length > 0) await resolveHeader(earlyHeader); // the sampled keys decide it
 
@@ -141,10 +152,11 @@ export async function importFile(db: Database, path: string, options: ImportOpti
     const staging = readsLines(sniff.format)
       ? stageLines(db, absolute, stageDirectory).catch((error: unknown) => {
         if (options.signal?.aborted) throw error;
+        if (error instanceof StagingInputError) throw new ImportInputError(`${shownPath}: ${error.message}`);
         throw new ImportInputError(`${shownPath}: ${describeReadError(error)}`);
       })
       : Promise.resolve(undefined);
-    const [scanned, stagedLines] = await Promise.allSettled([scanFile(absolute, sniff.delimiter, (done) => report('hashing', done)), staging]);
+    const [scanned, stagedLines] = await Promise.allSettled([scanFile(absolute, sniff.delimiter, (done) => report('hashing', done), shownPath), staging]);
     staged = stagedLines.status === 'fulfilled' ? stagedLines.value : undefined;
     if (scanned.status === 'rejected') throw scanned.reason;
     if (stagedLines.status === 'rejected') throw stagedLines.reason;

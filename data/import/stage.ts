@@ -102,9 +102,11 @@ async function ndjsonSource(db: Database, path: string): Promise<StagedSource> {
   const columns = keys.map((key, i) => `CASE WHEN __ok THEN json_extract_string(__raw, $k${i}) END AS ${quoteIdentifier(key)}`).join(', ');
   const relation = (only?: string): string => `(
     SELECT __line, __raw, CASE WHEN NOT __ok THEN 'malformed_record' END AS __problem,
-      CASE WHEN NOT __ok THEN 'not a JSON object' END AS __detail, ${columns}
-    FROM (SELECT n AS __line, line AS __raw, ${isObject} AS __ok FROM stage_plain_lines
-          WHERE line IS NOT NULL AND trim(line) <> '' ${only ? `AND n IN (SELECT line FROM ${only})` : ''}))`;
+      CASE WHEN NOT __ok THEN coalesce(__bad, 'not a JSON object') END AS __detail, ${columns}
+    FROM (SELECT n AS __line, line AS __raw, NULL::VARCHAR AS __bad, ${isObject} AS __ok FROM stage_plain_lines
+          WHERE line IS NOT NULL AND trim(line) <> '' ${only ? `AND n IN (SELECT line FROM ${only})` : ''}
+          UNION ALL
+          SELECT n, raw, detail, FALSE FROM stage_bad_lines ${only ? `WHERE n IN (SELECT line FROM ${only})` : ''}))`;
   return { header: keys, relation, params };
 }
 
