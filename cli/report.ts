@@ -123,6 +123,9 @@ export function registerReportCommand(program: Command, deps: ReportCommandDeps)
         const folder = !single || out.endsWith('/') || (await isDirectory(out));
         if (folder) await mkdir(out, { recursive: true });
         const generatedAt = new Date().toISOString();
+        // Names are unique per id (contract/report-export.ts); should two ever coincide, refuse
+        // rather than let one report overwrite another of the same run.
+        const written = new Map<string, string>();
         for (const experimentId of chosen) {
           const input = await collectReportInput(db, settings, experimentId, generatedAt);
           if (!input) throw new UsageError(`experiment ${experimentId}: no unit passes the filters`);
@@ -140,6 +143,9 @@ export function registerReportCommand(program: Command, deps: ReportCommandDeps)
             throw error;
           }
           const path = folder ? join(out, exported.fileName) : out;
+          const earlier = written.get(path);
+          if (earlier !== undefined) throw new UsageError(`experiments ${JSON.stringify(earlier)} and ${JSON.stringify(experimentId)} would both be written to ${path}; choose one with --experiment-id`);
+          written.set(path, experimentId);
           await writeFile(path, exported.bytes);
           io.stderr(`wrote ${path}\n`);
         }

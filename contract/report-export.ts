@@ -12,6 +12,8 @@
  * - `audit-csv` — the audit trail of the linked ChangeSet, one row per event (SPEC §5 fields).
  */
 
+import { stripBidiControls } from './escape-html.ts';
+
 // No zod here: the renderer imports these values, and zod stays out of the page (desk-api.ts
 // builds the request schema from `REPORT_FORMATS`).
 export const REPORT_FORMATS = ['html', 'pdf', 'csv', 'json', 'audit-csv'] as const;
@@ -54,18 +56,36 @@ export interface ExportedReport {
 }
 
 /**
+ * 32-bit FNV-1a of the UTF-8 bytes of `text`, as 8 hex digits. Pure (the renderer imports this
+ * module, so no node:crypto); enough to tell apart ids that sanitise to the same stem.
+ */
+function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/**
  * A file-name-safe form of an experiment id: letters, digits, `.`, `_` and `-` kept, runs of
- * anything else (spaces, slashes, quotes, control characters) become one `-`; at most 80
- * characters; never empty, never starting with a dot.
+ * anything else (spaces, slashes, quotes, control characters) become one `-`; bidi controls
+ * (contract/escape-html.ts) removed first; at most 80 characters; never empty, never starting
+ * with a dot. When that changed the id, `-` and a short hash of the original id follow, so ids
+ * that differ only in what was replaced (`exp/1`, `exp?1`, `exp 1`) get different names and one
+ * report never overwrites another's (docs/security.md, "Report files").
  */
 export function safeFileStem(text: string): string {
-  const stem = text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+|-+$/g, '').slice(0, 80);
-  return stem === '' ? 'experiment' : stem;
+  const cleaned = stripBidiControls(text).normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+|-+$/g, '').slice(0, 80);
+  if (cleaned === text && cleaned !== '') return cleaned;
+  return `${cleaned === '' ? 'experiment' : cleaned}-${shortHash(text)}`;
 }
 
 /**
  * The suggested file name of a report: `<experiment>-decision-report-<YYYY-MM-DD><ext>`, the
- * date being the UTC day the report was generated (`generatedAt`, ISO-8601).
+ * date being the UTC day the report was generated (`generatedAt`, ISO-8601). The one place report
+ * file names are made: the CLI, the web download and Electron's save dialog all use it.
  */
 export function reportFileName(experimentId: string, format: ReportFormat, generatedAt: string): string {
   const day = /^\d{4}-\d{2}-\d{2}/.exec(generatedAt)?.[0] ?? 'undated';

@@ -19,13 +19,18 @@ export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 
 /**
  * The page's Content-Security-Policy: only our own scripts, no inline script, no eval, no remote
- * anything. `style-src 'unsafe-inline'` is needed by React `style={…}` attributes and the chart
- * library's inline styles; `img-src data:` by chart exports (PNG data URLs).
+ * anything. Style sheets and `<style>` elements only from our own origin (`style-src 'self'`):
+ * React's `style={…}` and echarts set styles through the CSSOM, which CSP does not restrict.
+ * `style-src-attr 'unsafe-inline'` remains for `style="…"` attributes in markup, which echarts'
+ * HTML tooltips write (docs/security.md, "Content-Security-Policy"). `img-src data:` by chart
+ * exports (PNG data URLs). The web host (webhost/server.ts) and renderer/index.html carry the
+ * same policy.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
+  "style-src-attr 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",

@@ -45,9 +45,12 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-/** The same policy as the renderer's meta tag: nothing but this origin. */
+/**
+ * The same policy as the renderer's meta tag and Electron's (electron/security.ts): nothing but
+ * this origin; no inline `<style>`; `style` attributes only for echarts' tooltips (docs/security.md).
+ */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
+  "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const MAX_JSON_BYTES = 1 << 20;

@@ -71,7 +71,9 @@ function render(option: Record<string, unknown>, width: number, height: number):
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, backgroundColor: 'transparent', textStyle: { fontFamily: MONO }, ...option });
-    return chart.renderToSVGString();
+    // Without echarts' hover rules: a static page has no use for them, and an SVG <style> element
+    // would need its own entry in the report's style-src (render-html.ts, docs/security.md).
+    return chart.renderToSVGString().replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '');
   } finally {
     chart.dispose();
   }

@@ -5,11 +5,7 @@
  *
  * Pure text: Electron's main process imports it without pulling in playwright-core.
  */
-
-/** Escapes text for the footer template (it is HTML). */
-function esc(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
-}
+import { escapeHtml as esc } from '../../contract/escape-html.ts';
 
 /**
  * The footer Chromium draws in the bottom margin of every page: `pageNumber` and `totalPages`

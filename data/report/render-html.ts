@@ -16,6 +16,7 @@
  * the shown numbers with the analysis JSON exactly. Every text that comes from the data
  * (experiment ids, variant and metric names, file names, reasons, metadata) goes through `esc`.
  */
+import { createHash } from 'node:crypto';
 import type { AnalysisWarning } from '../../stats/index.ts';
 import type { MetricReport } from '../../contract/report.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
@@ -35,8 +36,30 @@ import type { DecisionReportModel, ReportAuditEvent, ReportChangeSet } from './r
  */
 export const esc = escapeHtml;
 
-/** The page's policy: nothing from anywhere, inline styles, fonts and images from data: URLs only. */
-export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; base-uri 'none'; form-action 'none'";
+/** The SHA-256 source expression of a text, as CSP writes it: `'sha256-<base64>'`. */
+function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/** The text of the distinct `style="…"` attributes in `html` (entities decoded, as CSP hashes them). */
+function styleAttributes(html: string): string[] {
+  const values = new Set<string>();
+  for (const match of html.matchAll(/\sstyle="([^"]*)"/g)) {
+    values.add(match[1]!.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&amp;', '&'));
+  }
+  return [...values].sort();
+}
+
+/**
+ * The page's policy: nothing from anywhere; fonts and images from data: URLs only; styles only
+ * the page's own `<style>` element and the `style` attributes echarts writes on SVG text, each
+ * allowed by its SHA-256 — no 'unsafe-inline' (docs/security.md, "Report files").
+ */
+export function reportCsp(css: string, body: string): string {
+  const attributes = styleAttributes(body);
+  const styles = [cspHash(css), ...(attributes.length > 0 ? ["'unsafe-hashes'", ...attributes.map(cspHash)] : [])];
+  return `default-src 'none'; style-src ${styles.join(' ')}; font-src data:; img-src data:; base-uri 'none'; form-action 'none'`;
+}
 
 const BLOCKING = new Set(['sample_ratio_mismatch', 'min_runtime_not_reached', 'low_sample_size']);
 const VERDICT_TEXT: Record<string, string> = { winner: 'Winner', loser: 'Loser', inconclusive: 'Inconclusive', not_ready: 'Not ready' };
@@ -302,8 +325,8 @@ function provenance(m: DecisionReportModel): string {
   return `<section aria-label="Provenance"><h2>Data provenance</h2>${table}`
     + `<p class="note">${esc(formatCount(t.rowsRead))} rows read = ${esc(formatCount(t.rowsAccepted))} accepted + ${esc(formatCount(t.rowsRejected))} rejected (${balance}). `
     + `Rejected rows are kept with file, line, raw text and reason in the app's database.</p>`
-    + `<dl class="facts" style="margin-top:14px">`
-    + fact('Data hash', `<span class="mono" style="font-size:11px">${esc(p.dataHash ?? DASH)}</span>`)
+    + `<dl class="facts spaced">`
+    + fact('Data hash', `<span class="mono small">${esc(p.dataHash ?? DASH)}</span>`)
     + fact('Analysis window', w.firstExposure ? `${esc(formatTimestamp(w.firstExposure))}<br>→ ${esc(formatTimestamp(w.dataEnd))}` : 'all units (no timestamps)')
     + fact('Filters', esc(filters))
     + fact('Control', esc(m.analysis.control))
@@ -365,7 +388,7 @@ function auditItem(e: ReportAuditEvent): string {
 function changeSet(m: DecisionReportModel): string {
   const card = m.changeSet ? changeSetCard(m.changeSet) : '<p class="muted">No ChangeSet is linked to this experiment.</p>';
   const trail = m.auditTrail.length > 0
-    ? `<h3 style="margin-top:18px">Audit trail · ${m.auditTrail.length} ${m.auditTrail.length === 1 ? 'event' : 'events'}</h3><ol class="timeline" aria-label="Audit trail">${m.auditTrail.map(auditItem).join('')}</ol>`
+    ? `<h3 class="spaced">Audit trail · ${m.auditTrail.length} ${m.auditTrail.length === 1 ? 'event' : 'events'}</h3><ol class="timeline" aria-label="Audit trail">${m.auditTrail.map(auditItem).join('')}</ol>`
     : (m.changeSet ? '<p class="note">The audit trail is empty.</p>' : '');
   return `<section class="changeset" aria-label="ChangeSet"><h2>ChangeSet &amp; audit trail</h2>${card}${trail}</section>`;
 }
@@ -381,22 +404,11 @@ function footer(m: DecisionReportModel): string {
  * Deterministic for a given model apart from echarts' internal element ids.
  */
 export function renderReportHtml(model: DecisionReportModel): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(REPORT_CSP)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="dark light">
-<meta name="generator" content="Experiment Desk ${esc(model.appVersion)}">
-<title>${esc(model.title)}</title>
-<style>
+  const css = `
 ${embeddedFontCss()}
 ${REPORT_CSS}
-</style>
-</head>
-<body>
-<main class="page" data-report-schema="${esc(model.schema)}" data-experiment-id="${esc(model.experimentId)}">
+`;
+  const body = `<main class="page" data-report-schema="${esc(model.schema)}" data-experiment-id="${esc(model.experimentId)}">
 ${masthead(model)}
 ${title(model)}
 ${verdict(model)}
@@ -408,7 +420,20 @@ ${power(model)}
 ${provenance(model)}
 ${changeSet(model)}
 ${footer(model)}
-</main>
+</main>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc(reportCsp(css, body))}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="dark light">
+<meta name="generator" content="Experiment Desk ${esc(model.appVersion)}">
+<title>${esc(model.title)}</title>
+<style>${css}</style>
+</head>
+<body>
+${body}
 </body>
 </html>
 `;

@@ -67,6 +67,9 @@ dl.facts > div { padding: 10px 12px; border-right: 1px solid var(--line); border
 dl.facts dt { font: 600 10px var(--sans); letter-spacing: 0.08em; text-transform: uppercase; color: var(--muted); margin-bottom: 4px; }
 dl.facts dd { margin: 0; font: 13px var(--mono); overflow-wrap: anywhere; }
 dl.facts.three { grid-template-columns: repeat(3, minmax(0, 1fr)); }
+dl.facts.spaced { margin-top: 14px; }
+.mono.small { font-size: 11px; }
+h3.spaced { margin-top: 18px; }
 
 .warnings { display: grid; gap: 0; border-top: 1px solid var(--line); }
 .warning { display: grid; grid-template-columns: 220px 1fr auto; gap: 12px; padding: 9px 12px; border: 1px solid var(--line); border-top: 0; border-left: 4px solid var(--line-strong); }

@@ -10,6 +10,7 @@ import type { Comparison, Interval } from '../../stats/types.ts';
 import {
   dataValue, formatAbsolute, formatCount, formatPValue, formatPercent, formatUplift, formatValue, DASH,
 } from '../../contract/number-format.ts';
+import { displayName } from '../format/names.ts';
 
 type Field =
   | 'n' | 'mean' | 'absolute' | 'relative' | 'relativeLower' | 'relativeUpper' | 'pValue'
@@ -67,7 +68,7 @@ function MetricRows({ metric, report }: { metric: MetricReport; report: Experime
           <tr key={summary.variant} className={isControl ? 'control-row' : undefined}>
             {index === 0 && (
               <th scope="rowgroup" rowSpan={metric.variants.length} className="metric-name">
-                {metric.name}
+                {displayName(metric.name)}
                 <div className="badges">
                   <span className="badge tag">{metric.type}</span>
                   {tags.map((t) => <span key={t} className="badge tag">{t}</span>)}
@@ -76,7 +77,7 @@ function MetricRows({ metric, report }: { metric: MetricReport; report: Experime
               </th>
             )}
             <th scope="row" className="variant">
-              {summary.variant}
+              {displayName(summary.variant)}
               {isControl && summary.variant !== 'control' && <span className="muted"> · control</span>}
               {c?.errorCode && <span className="errcode">{c.errorCode}</span>}
             </th>

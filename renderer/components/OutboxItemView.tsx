@@ -7,6 +7,7 @@
  */
 import type { OutboxItem } from '../../contract/changesets/decisions.ts';
 import { CONFLICT_MESSAGE, formatDateTime, outboxStateText, statusLabel } from '../format/changesets.ts';
+import { displayName } from '../format/names.ts';
 import { discardOutboxItem, reanalyseConflict, syncOutbox } from '../store/actions/outbox.ts';
 import { useDeskStore } from '../store/store.ts';
 import { OutboxStateBadge } from './ChangeSetBadges.tsx';
@@ -29,9 +30,9 @@ export function OutboxItemView({ item, showTarget = true, retry = true }: { item
       </div>
       {showTarget && (
         <p className="outbox-target mono">
-          {item.changesetId} → {statusLabel(item.request.to)}
+          {displayName(item.changesetId)} → {statusLabel(item.request.to)}
           {item.request.expectedVersion !== null ? ` · on version ${item.request.expectedVersion}` : ' · on the current version'}
-          {item.experimentId ? ` · from ${item.experimentId}` : ''}
+          {item.experimentId ? ` · from ${displayName(item.experimentId)}` : ''}
         </p>
       )}
       <p className="outbox-meta mono">
@@ -63,7 +64,7 @@ export function OutboxItemView({ item, showTarget = true, retry = true }: { item
       <div className="outbox-actions">
         {retry && item.state === 'queued' && (
           <button type="button" className="quiet" disabled={busy || syncing} onClick={() => void syncOutbox(item.id)}
-            aria-label={`Retry now: ${item.changesetId} → ${statusLabel(item.request.to)}`}>
+            aria-label={`Retry now: ${displayName(item.changesetId)} → ${statusLabel(item.request.to)}`}>
             Retry now
           </button>
         )}
@@ -74,7 +75,7 @@ export function OutboxItemView({ item, showTarget = true, retry = true }: { item
         )}
         {canDiscard(item) && (
           <button type="button" className="quiet" disabled={busy} onClick={() => void discardOutboxItem(item.id)}
-            aria-label={`Discard: ${item.changesetId} → ${statusLabel(item.request.to)}`}>
+            aria-label={`Discard: ${displayName(item.changesetId)} → ${statusLabel(item.request.to)}`}>
             Discard
           </button>
         )}

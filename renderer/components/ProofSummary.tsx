@@ -7,6 +7,7 @@
 import type { ReactNode } from 'react';
 import type { ProofResult } from '../../contract/changesets/schemas.ts';
 import { dataValue, formatAbsolute, formatCount, formatDate, formatNumber, formatPValue, formatPercent, formatUpliftWithCi } from '../../contract/number-format.ts';
+import { displayName } from '../format/names.ts';
 
 function Item({ label, field, value, children }: { label: string; field: string; value?: number | null; children: ReactNode }) {
   return (
@@ -18,12 +19,12 @@ function Item({ label, field, value, children }: { label: string; field: string;
 }
 
 export function ProofSummary({ proof }: { proof: ProofResult }) {
-  const arms = proof.variants.map((v) => `${v.variant}${v.isControl ? ' (control)' : ''} ${formatCount(v.n)}`).join(' · ');
+  const arms = proof.variants.map((v) => `${displayName(v.variant)}${v.isControl ? ' (control)' : ''} ${formatCount(v.n)}`).join(' · ');
   return (
     <dl className="proof-grid">
-      <Item label="Metric" field="metric">{proof.metric} <span className="muted">({proof.metricType})</span></Item>
+      <Item label="Metric" field="metric">{displayName(proof.metric)} <span className="muted">({proof.metricType})</span></Item>
       <Item label="Method" field="method">{proof.method === 'cuped' ? 'CUPED-adjusted' : 'frequentist'} · α {formatNumber(proof.alpha)}</Item>
-      <Item label="Arm" field="variant">{proof.variant ?? '—'} vs {proof.control}</Item>
+      <Item label="Arm" field="variant">{displayName(proof.variant) || '—'} vs {displayName(proof.control)}</Item>
       <Item label="Relative uplift (CI)" field="relativeUplift" value={proof.relativeUplift.estimate}>
         {formatUpliftWithCi(proof.relativeUplift.estimate, proof.relativeUplift.ciLower, proof.relativeUplift.ciUpper)}
       </Item>

@@ -15,6 +15,7 @@ import { ProofSummary } from '../components/ProofSummary.tsx';
 import {
   auditActionLabel, deviationText, formatDateTime, formatIsoDuration, formatMinorUnits, statusLabel, stepLabel,
 } from '../format/changesets.ts';
+import { displayName, displayNames } from '../format/names.ts';
 import { formatCount, formatNumber, formatPercent } from '../../contract/number-format.ts';
 import { clearChangeSetStep, takeChangeSetStep } from '../store/actions/changesets.ts';
 import { openExperiment } from '../store/actions/experiment.ts';
@@ -31,7 +32,7 @@ export function ChangeSetDetail() {
     <section className="cs-detail" aria-label="ChangeSet detail" aria-busy={loading}>
       {error && <div className="banner alert" role="alert"><span className="code">{error.code}</span><p>{error.message}</p><span /></div>}
       {!selectedId && <p className="empty">Select a ChangeSet to see its plan, its timeline and the steps it can take.</p>}
-      {selectedId && !detail && loading && <p className="loading-state">Loading {selectedId}…</p>}
+      {selectedId && !detail && loading && <p className="loading-state">Loading {displayName(selectedId)}…</p>}
       {detail && detail.changeset.id === selectedId && <Detail detail={detail} />}
     </section>
   );
@@ -43,9 +44,9 @@ function Detail({ detail }: { detail: ChangeSetDetailView }) {
   return (
     <>
       <div className="cs-head">
-        <h2 className="mono">{changeset.id}</h2>
+        <h2 className="mono">{displayName(changeset.id)}</h2>
         <ChangeSetStatusBadge status={execution.status} />
-        <span className="mono muted">version {changeset.version} · store {changeset.storeId}</span>
+        <span className="mono muted">version {changeset.version} · store {displayName(changeset.storeId)}</span>
         <span className={`source ${detail.source}`} data-source={detail.source}>
           <span className="source-mark">{detail.source === 'api' ? 'LIVE API' : 'OFFLINE CACHE'}</span>
           <span className="mono">{detail.fetchedAt ? `fetched ${formatDateTime(detail.fetchedAt)}` : ''}{detail.offlineReason ? ` · ${detail.offlineReason}` : ''}</span>
@@ -54,27 +55,27 @@ function Detail({ detail }: { detail: ChangeSetDetailView }) {
       {detail.autoRollbackArmed && (
         <div className="armed-banner" role="note" aria-label="Auto-rollback">
           <strong>AUTO-ROLLBACK: ARMED • DEVIATION &gt; {deviationText(rollbackPlan.autoRollbackTriggers.map((t) => t.maxRelativeDrop))} = AUTO-KILL</strong>
-          <span className="mono">{rollbackPlan.autoRollbackTriggers.map((t) => `${t.metric} drop > ${formatPercent(t.maxRelativeDrop, 1)}`).join(' · ')}</span>
+          <span className="mono">{rollbackPlan.autoRollbackTriggers.map((t) => `${displayName(t.metric)} drop > ${formatPercent(t.maxRelativeDrop, 1)}`).join(' · ')}</span>
         </div>
       )}
       <div className="cs-blocks">
         <Block title="Hypothesis">
-          <p className="cs-problem">{hypothesis.problem}</p>
+          <p className="cs-problem">{displayName(hypothesis.problem)}</p>
           <Facts items={[
-            ['Expected outcome', hypothesis.expectedOutcome],
+            ['Expected outcome', displayName(hypothesis.expectedOutcome)],
             ['Confidence', hypothesis.confidenceLevel],
           ]} />
-          {hypothesis.dataEvidence.length > 0 && <ul className="plain">{hypothesis.dataEvidence.map((e) => <li key={e}>{e}</li>)}</ul>}
+          {hypothesis.dataEvidence.length > 0 && <ul className="plain">{hypothesis.dataEvidence.map((e) => <li key={e}>{displayName(e)}</li>)}</ul>}
         </Block>
         <Block title="Action plan">
           <Facts items={[
             ['Type', actionPlan.type.replace(/_/g, ' ')],
-            ['Target segment', actionPlan.targetSegment],
-            ['Feature flag', actionPlan.implementation.featureFlagKey ?? '—'],
+            ['Target segment', displayName(actionPlan.targetSegment)],
+            ['Feature flag', displayName(actionPlan.implementation.featureFlagKey) || '—'],
             ['Rollout', `${actionPlan.rolloutStrategy}${actionPlan.rolloutPercentage !== undefined ? ` · ${actionPlan.rolloutPercentage}%` : ''}`],
           ]} />
           {actionPlan.implementation.changes.length > 0 && (
-            <ul className="plain">{actionPlan.implementation.changes.map((c) => <li key={c.target}><span className="mono">{c.target}</span>: {c.description}</li>)}</ul>
+            <ul className="plain">{actionPlan.implementation.changes.map((c) => <li key={c.target}><span className="mono">{displayName(c.target)}</span>: {displayName(c.description)}</li>)}</ul>
           )}
         </Block>
         <Block title="Guardrails">
@@ -91,13 +92,13 @@ function Detail({ detail }: { detail: ChangeSetDetailView }) {
             ['Manual rollback', rollbackPlan.manualRollbackEnabled ? 'enabled' : 'disabled'],
             ['Estimated time', formatIsoDuration(rollbackPlan.estimatedRollbackTime)],
           ]} />
-          <p>{rollbackPlan.rollbackProcedure}</p>
-          <List title="Auto-rollback triggers" items={rollbackPlan.autoRollbackTriggers.map((t) => `${t.metric}: drop > ${formatPercent(t.maxRelativeDrop, 1)}${t.description ? ` (${t.description})` : ''}`)} />
+          <p>{displayName(rollbackPlan.rollbackProcedure)}</p>
+          <List title="Auto-rollback triggers" items={rollbackPlan.autoRollbackTriggers.map((t) => `${displayName(t.metric)}: drop > ${formatPercent(t.maxRelativeDrop, 1)}${t.description ? ` (${displayName(t.description)})` : ''}`)} />
         </Block>
         <Block title="Proof plan">
           <Facts items={[
-            ['Primary', proofPlan.primaryMetrics.join(', ') || '—'],
-            ['Secondary', proofPlan.secondaryMetrics.join(', ') || '—'],
+            ['Primary', displayNames(proofPlan.primaryMetrics) || '—'],
+            ['Secondary', displayNames(proofPlan.secondaryMetrics) || '—'],
             ['Method', proofPlan.statisticalMethod],
             ['Holdout', `${formatNumber(proofPlan.holdoutPercentage)}%`],
             ['Minimum sample', formatCount(proofPlan.minimumSampleSize)],
@@ -108,7 +109,7 @@ function Detail({ detail }: { detail: ChangeSetDetailView }) {
         <Block title="Approval">
           <Facts items={[
             ['Status', approval.status],
-            ['By', approval.approvedBy ?? '—'],
+            ['By', displayName(approval.approvedBy) || '—'],
             ['At', formatDateTime(approval.approvedAt)],
             ['Expires', formatDateTime(approval.expiresAt)],
           ]} />
@@ -118,11 +119,11 @@ function Detail({ detail }: { detail: ChangeSetDetailView }) {
             ['Status', statusLabel(execution.status)],
             ['Started', formatDateTime(execution.startedAt)],
             ['Ended', formatDateTime(execution.endedAt)],
-            ...Object.entries(execution.currentMetrics ?? {}).map(([k, v]): [string, string] => [k, formatNumber(v)]),
+            ...Object.entries(execution.currentMetrics ?? {}).map(([k, v]): [string, string] => [displayName(k), formatNumber(v)]),
           ]} />
           {execution.proofResult ? (
             <>
-              <h4>Proof result · {execution.proofResult.experimentId} · {execution.proofResult.verdict.status}</h4>
+              <h4>Proof result · {displayName(execution.proofResult.experimentId)} · {execution.proofResult.verdict.status}</h4>
               <ProofSummary proof={execution.proofResult} />
             </>
           ) : <p className="muted">No proof result yet.</p>}
@@ -157,7 +158,7 @@ function List({ title, items }: { title: string; items: readonly string[] }) {
   return (
     <>
       <h4>{title}</h4>
-      <ul className="plain">{items.map((item) => <li key={item}>{item}</li>)}</ul>
+      <ul className="plain">{items.map((item) => <li key={item}>{displayName(item)}</li>)}</ul>
     </>
   );
 }
@@ -212,7 +213,7 @@ function StepForm({ changeset, steps, linkedExperiments }: { changeset: ChangeSe
           {needsConfirmation && (
             <label className="check confirm" htmlFor={confirmId}>
               <input id={confirmId} type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
-              I confirm: make the rollback of {changeset.id} permanent (it cannot be undone)
+              I confirm: make the rollback of {displayName(changeset.id)} permanent (it cannot be undone)
             </label>
           )}
           <div className="form-actions">
@@ -238,7 +239,7 @@ function StepForm({ changeset, steps, linkedExperiments }: { changeset: ChangeSe
           </p>
           {linkedExperiments.length > 0
             ? linkedExperiments.map((e) => (
-              <button key={e} type="button" className="quiet" onClick={() => void openExperiment(e)}>Open experiment {e}</button>
+              <button key={e} type="button" className="quiet" onClick={() => void openExperiment(e)}>Open experiment {displayName(e)}</button>
             ))
             : <span className="muted">No experiment is linked (featureFlagKey or a link made on an experiment).</span>}
         </div>
@@ -267,8 +268,8 @@ function Timeline({ events }: { events: readonly AuditEvent[] }) {
                 <span className="visually-hidden">to</span>
                 <ChangeSetStatusBadge status={event.newState} />
               </span>
-              <span className="tl-actor mono">{event.actor.type}:{event.actor.id} · v{event.version}</span>
-              <p className="tl-reason">{event.reason}</p>
+              <span className="tl-actor mono">{event.actor.type}:{displayName(event.actor.id)} · v{event.version}</span>
+              <p className="tl-reason">{displayName(event.reason)}</p>
             </li>
           ))}
         </ol>

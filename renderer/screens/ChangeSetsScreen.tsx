@@ -11,6 +11,7 @@ import type { ChangeSetStatus } from '../../contract/changesets/schemas.ts';
 import { ChangeSetStatusBadge } from '../components/ChangeSetBadges.tsx';
 import { ScreenHeading } from '../components/ScreenHeading.tsx';
 import { CHANGESET_STATUS_ORDER, formatDateTime, statusLabel } from '../format/changesets.ts';
+import { displayName } from '../format/names.ts';
 import { formatDate } from '../../contract/number-format.ts';
 import { filterChangeSets, loadMoreChangeSets, refreshChangeSets, selectChangeSet } from '../store/actions/changesets.ts';
 import { useDeskStore } from '../store/store.ts';
@@ -96,12 +97,12 @@ function ChangeSetList() {
               {list.items.map((c) => (
                 <tr key={c.id} data-changeset={c.id} className={c.id === selectedId ? 'selected' : undefined}>
                   <th scope="row">
-                    <button type="button" className="link" aria-label={`Show ${c.id}`} aria-current={c.id === selectedId ? 'true' : undefined}
+                    <button type="button" className="link" aria-label={`Show ${displayName(c.id)}`} aria-current={c.id === selectedId ? 'true' : undefined}
                       onClick={() => void selectChangeSet(c.id)}>
-                      {c.id}
+                      {displayName(c.id)}
                     </button>
-                    <p className="cs-row-problem">{c.hypothesis.problem}</p>
-                    <p className="cs-row-flag mono">flag {c.actionPlan.implementation.featureFlagKey ?? '—'} · {c.actionPlan.type.replace(/_/g, ' ')}</p>
+                    <p className="cs-row-problem">{displayName(c.hypothesis.problem)}</p>
+                    <p className="cs-row-flag mono">flag {displayName(c.actionPlan.implementation.featureFlagKey) || '—'} · {c.actionPlan.type.replace(/_/g, ' ')}</p>
                   </th>
                   <td>
                     <span className="badges">

@@ -13,6 +13,7 @@ import { ChangeSetStatusBadge } from '../components/ChangeSetBadges.tsx';
 import { OutboxItemView } from '../components/OutboxItemView.tsx';
 import { ProofSummary } from '../components/ProofSummary.tsx';
 import { formatDateTime, statusLabel } from '../format/changesets.ts';
+import { displayName } from '../format/names.ts';
 import { showChangeSets } from '../store/actions/changesets.ts';
 import {
   editDecisionReason, isLiveDecision, linkDecisionChangeSet, proposeDecisionForOpenExperiment, submitProposedDecision,
@@ -56,7 +57,7 @@ export function DecisionSection() {
       {error && (
         <div className="banner alert" role="alert"><span className="code">{error.code}</span><p>{error.message}</p><span /></div>
       )}
-      {!proposal && status === 'loading' && <p className="loading-state">Preparing the decision for {experimentId}…</p>}
+      {!proposal && status === 'loading' && <p className="loading-state">Preparing the decision for {displayName(experimentId)}…</p>}
       {proposal && <Proposal proposal={proposal} />}
     </section>
   );
@@ -117,17 +118,17 @@ function LinkedChangeSet({ proposal }: { proposal: DecisionProposal }) {
     return (
       <div className="linked" data-linked-changeset={link.changesetId}>
         <span className="control-label">Linked ChangeSet</span>
-        <span className="mono linked-id">{link.changesetId}</span>
+        <span className="mono linked-id">{displayName(link.changesetId)}</span>
         {changeset ? <ChangeSetStatusBadge status={changeset.execution.status} /> : <span className="muted">not in the local copy</span>}
         {changeset && <span className="mono muted">version {changeset.version}</span>}
-        <span className="muted">{link.source === 'manual' ? 'chosen by hand' : `featureFlagKey = ${proposal.experimentId}`}</span>
+        <span className="muted">{link.source === 'manual' ? 'chosen by hand' : `featureFlagKey = ${displayName(proposal.experimentId)}`}</span>
         <span className="linked-actions">
           <button type="button" className="quiet" onClick={() => void showChangeSets(link.changesetId!)}>Open ChangeSet</button>
           {link.source === 'manual' && (
             <button type="button" className="quiet" disabled={linking} onClick={() => void linkDecisionChangeSet(null)}>Remove manual link</button>
           )}
         </span>
-        {changeset && <p className="linked-problem">{changeset.hypothesis.problem}</p>}
+        {changeset && <p className="linked-problem">{displayName(changeset.hypothesis.problem)}</p>}
       </div>
     );
   }
@@ -140,14 +141,14 @@ function LinkedChangeSet({ proposal }: { proposal: DecisionProposal }) {
             onChange={(e) => e.target.value && void linkDecisionChangeSet(e.target.value)}>
             <option value="">(none — choose a ChangeSet)</option>
             {candidates.map((c) => (
-              <option key={c.id} value={c.id}>{c.id} · {statusLabel(c.status)} · {c.problem}</option>
+              <option key={c.id} value={c.id}>{displayName(c.id)} · {statusLabel(c.status)} · {displayName(c.problem)}</option>
             ))}
           </select>
-          <span className="hint" id={`${selectId}-hint`}>No ChangeSet has featureFlagKey = {proposal.experimentId}: choose the one this experiment measures.</span>
+          <span className="hint" id={`${selectId}-hint`}>No ChangeSet has featureFlagKey = {displayName(proposal.experimentId)}: choose the one this experiment measures.</span>
         </>
       ) : (
         <p className="muted">
-          No ChangeSet is linked to <span className="mono">{proposal.experimentId}</span>
+          No ChangeSet is linked to <span className="mono">{displayName(proposal.experimentId)}</span>
           {proposal.offlineReason
             ? ': no ChangeSet in MEASURING is in the local copy, which is filled whenever the API is reachable.'
             : ' and no ChangeSet in MEASURING can be chosen.'}
@@ -163,7 +164,7 @@ function Transition({ proposal }: { proposal: DecisionProposal }) {
     return (
       <div className="proposal none" data-proposed="none">
         <p><strong>Nothing to propose.</strong> {blockedReason ?? `the verdict is ${proofResult.verdict.status}`}.</p>
-        <p className="muted">{proofResult.verdict.reason}</p>
+        <p className="muted">{displayName(proofResult.verdict.reason)}</p>
       </div>
     );
   }
@@ -205,7 +206,7 @@ function DecisionForm({ proposal, replacing }: { proposal: DecisionProposal; rep
       {(replacing || failedCount > 0) && (
         <p className="hint replace-note">
           {replacing ? 'Replaces the decision that conflicted. ' : ''}
-          Failed decisions on {proposal.link.changesetId} are discarded first: they would hold this one back.
+          Failed decisions on {displayName(proposal.link.changesetId)} are discarded first: they would hold this one back.
         </p>
       )}
       {submitError && <div className="banner alert" role="alert"><span className="code">{submitError.code}</span><p>{submitError.message}</p><span /></div>}

@@ -18,6 +18,7 @@ import { EChart } from '../components/EChart.tsx';
 import { MetricTable } from '../components/MetricTable.tsx';
 import { ScreenHeading } from '../components/ScreenHeading.tsx';
 import { dataValue, formatCount, formatDate, formatDays, formatNumber, formatPValue, formatPercent } from '../../contract/number-format.ts';
+import { displayName, displayNames } from '../format/names.ts';
 import { analyzeOpenExperiment, setOverrides } from '../store/actions/experiment.ts';
 import { openReportExport } from '../store/actions/report.ts';
 import { useDeskStore } from '../store/store.ts';
@@ -34,10 +35,10 @@ export function ExperimentScreen() {
   return (
     <section className="screen" aria-busy={status === 'loading'}>
       <div className="screen-head">
-        <ScreenHeading className="mono">{experimentId ?? 'No experiment'}</ScreenHeading>
+        <ScreenHeading className="mono">{experimentId === null ? 'No experiment' : displayName(experimentId)}</ScreenHeading>
         {report && (
           <span className="sub">
-            {report.source === 'events' ? 'event log' : 'unit table'} · control <span className="mono">{report.control}</span>
+            {report.source === 'events' ? 'event log' : 'unit table'} · control <span className="mono">{displayName(report.control)}</span>
           </span>
         )}
         {report && <ExportButton />}
@@ -49,7 +50,7 @@ export function ExperimentScreen() {
           <button type="button" className="quiet" onClick={() => void analyzeOpenExperiment()}>Retry</button>
         </div>
       )}
-      {!report && status === 'loading' && <p className="loading-state">Analysing {experimentId}…</p>}
+      {!report && status === 'loading' && <p className="loading-state">Analysing {displayName(experimentId)}…</p>}
       {report && (
         <>
           <Verdict report={report} />
@@ -73,7 +74,7 @@ function ExportButton() {
   const saved = useDeskStore((s) => (s.reportExport.status === 'done' ? s.reportExport.saved : null));
   return (
     <span className="export-cell">
-      {saved && <span className="export-status" role="status">saved {saved.path ?? saved.fileName}</span>}
+      {saved && <span className="export-status" role="status">saved {displayName(saved.path ?? saved.fileName)}</span>}
       <button type="button" onClick={openReportExport} aria-haspopup="dialog" aria-keyshortcuts="Control+E Meta+E">Export report</button>
     </span>
   );
@@ -84,7 +85,7 @@ function Verdict({ report }: { report: ExperimentReport }) {
   return (
     <div className="verdict" data-verdict={verdict.status}>
       <VerdictBadge status={verdict.status} />
-      <p className="reason" id="verdict-reason">{verdict.reason}</p>
+      <p className="reason" id="verdict-reason">{displayName(verdict.reason)}</p>
       <span className="transition">
         {verdict.proposedTransition ? <>proposes <strong>{verdict.proposedTransition}</strong></> : 'no transition proposed'}
       </span>
@@ -101,8 +102,8 @@ function Warnings({ report }: { report: ExperimentReport }) {
         return (
           <div key={`${w.code}-${w.metric ?? ''}-${w.variant ?? ''}-${i}`} className={`banner ${blocking ? 'alert' : 'info'}`} role={blocking ? 'alert' : 'status'} data-warning={w.code}>
             <span className="code">{w.code.replace(/_/g, ' ')}</span>
-            <p>{w.message}</p>
-            <span className="detail">{[w.metric, w.variant].filter(Boolean).join(' · ')}</span>
+            <p>{displayName(w.message)}</p>
+            <span className="detail">{displayNames([w.metric, w.variant].filter((n): n is string => Boolean(n)), ' · ')}</span>
           </div>
         );
       })}
@@ -114,12 +115,12 @@ function Meta({ report }: { report: ExperimentReport }) {
   return (
     <dl className="meta">
       <div><dt>Units analysed</dt><dd data-field="units-analysed">{formatCount(Object.values(report.units).reduce((a, b) => a + b, 0))}</dd></div>
-      <div><dt>Per variant</dt><dd>{report.variants.map((v) => `${v} ${formatCount(report.units[v] ?? 0)}`).join(' · ')}</dd></div>
+      <div><dt>Per variant</dt><dd>{report.variants.map((v) => `${displayName(v)} ${formatCount(report.units[v] ?? 0)}`).join(' · ')}</dd></div>
       <div><dt>Excluded (multiple exposures)</dt><dd>{formatCount(report.excludedUnits.multipleExposures)}</dd></div>
       <div><dt>Exposure</dt><dd>{formatDate(report.firstExposure)} → {formatDate(report.dataEnd)}</dd></div>
       <div><dt>Runtime</dt><dd>{formatDays(report.runtimeDays)}</dd></div>
-      <div><dt>Primary</dt><dd>{report.primaryMetric ?? '—'}</dd></div>
-      <div><dt>Guardrails</dt><dd>{report.guardrailMetrics.join(', ') || '—'}</dd></div>
+      <div><dt>Primary</dt><dd>{report.primaryMetric === null ? '—' : displayName(report.primaryMetric)}</dd></div>
+      <div><dt>Guardrails</dt><dd>{displayNames(report.guardrailMetrics) || '—'}</dd></div>
     </dl>
   );
 }
@@ -196,8 +197,8 @@ function Controls() {
         <label htmlFor="segment">Segment</label>
         <select id="segment" value={overrides.segment ?? ''} onChange={(e) => void setOverrides({ segment: e.target.value || undefined })}>
           <option value="">(all)</option>
-          {segments.map((s) => <option key={s} value={s}>{s}</option>)}
-          {overrides.segment && !segments.includes(overrides.segment) && <option value={overrides.segment}>{overrides.segment}</option>}
+          {segments.map((s) => <option key={s} value={s}>{displayName(s)}</option>)}
+          {overrides.segment && !segments.includes(overrides.segment) && <option value={overrides.segment}>{displayName(overrides.segment)}</option>}
         </select>
       </div>
       {EXPOSURE_ATTRIBUTES.map((column) => {
@@ -214,8 +215,8 @@ function Controls() {
             <label htmlFor={`exposure-${column}`}>{column}</label>
             <select id={`exposure-${column}`} value={selected ?? ''} onChange={(e) => onChange(e.target.value)}>
               <option value="">(all)</option>
-              {values.map((v) => <option key={v} value={v}>{v}</option>)}
-              {selected && !values.includes(selected) && <option value={selected}>{selected}</option>}
+              {values.map((v) => <option key={v} value={v}>{displayName(v)}</option>)}
+              {selected && !values.includes(selected) && <option value={selected}>{displayName(selected)}</option>}
             </select>
           </div>
         );
@@ -261,7 +262,7 @@ function Charts({ report, alpha }: { report: ExperimentReport; alpha: number }) 
       </div>
       {cumulativeChart && cumulative && (
         <div className="panel">
-          <h2>Cumulative uplift · {report.primaryMetric ?? 'primary metric'}</h2>
+          <h2>Cumulative uplift · {report.primaryMetric === null ? 'primary metric' : displayName(report.primaryMetric)}</h2>
           <EChart option={cumulativeChart} label={cumulativeLabel(cumulative, report.control, report.primaryMetric)} height={chartHeight} testId="cumulative-chart" />
         </div>
       )}
@@ -299,7 +300,7 @@ function PowerPanel({ report }: { report: ExperimentReport }) {
   return (
     <>
       <section aria-label="Power" className="panel" style={{ padding: 0 }}>
-        <h2>Power · {power?.metric ?? report.primaryMetric ?? '—'}</h2>
+        <h2>Power · {displayName(power?.metric ?? report.primaryMetric) || '—'}</h2>
         {power ? (
           <dl className="stats-list">
             <Stat label="MDE (relative)" field="relativeMde" value={power.relativeMde}>{formatPercent(power.relativeMde, 1)}</Stat>

@@ -6,6 +6,7 @@ import { useEffect } from 'react';
 import { ScreenHeading } from '../components/ScreenHeading.tsx';
 import { VerdictBadge, WarningBadge } from '../components/Badge.tsx';
 import { formatCount, formatDate } from '../../contract/number-format.ts';
+import { displayName } from '../format/names.ts';
 import { openExperiment } from '../store/actions/experiment.ts';
 import { loadExperiments } from '../store/actions/experiments.ts';
 import { useDeskStore } from '../store/store.ts';
@@ -51,10 +52,10 @@ export function ExperimentsScreen() {
                     <button
                       type="button"
                       className="link"
-                      aria-label={`Open ${item.experimentId}`}
+                      aria-label={`Open ${displayName(item.experimentId)}`}
                       onClick={() => void openExperiment(item.experimentId)}
                     >
-                      {item.experimentId}
+                      {displayName(item.experimentId)}
                     </button>
                     <div className="muted" style={{ fontSize: 11 }}>{item.source === 'events' ? 'event log' : 'unit table'}</div>
                   </th>
@@ -62,7 +63,7 @@ export function ExperimentsScreen() {
                     {item.variants.map((v, i) => (
                       <span key={v}>
                         {i > 0 ? ', ' : ''}
-                        {v}
+                        {displayName(v)}
                         {v === item.control ? <span className="muted"> (control)</span> : null}
                       </span>
                     ))}

@@ -7,7 +7,8 @@ import type { ImportSummary } from '../../contract/import.ts';
 import { ScreenHeading } from '../components/ScreenHeading.tsx';
 import { ArrowTable } from '../components/ArrowTable.tsx';
 import { formatCount, formatMegabytes } from '../../contract/number-format.ts';
-import { accountingText, baseName, progressPercent, progressText } from '../format/progress.ts';
+import { displayFileName, displayName, displayNames } from '../format/names.ts';
+import { accountingText, progressPercent, progressText } from '../format/progress.ts';
 import { openFiles } from '../store/actions/host-events.ts';
 import {
   CANCELLED_MESSAGE, cancelImport, dismissImportError, loadRowPreview, loadSampleData,
@@ -94,8 +95,8 @@ function ImportProgressPanel() {
   const percent = progress ? progressPercent(progress) : 0;
   const line = progress ? progressText(progress) : status === 'uploading' ? 'uploading · sending files to the local host' : 'starting…';
   const fileLine = progress
-    ? `file ${progress.fileIndex + 1} of ${progress.fileCount} · ${baseName(progress.path)}`
-    : fileNames.join(', ');
+    ? `file ${progress.fileIndex + 1} of ${progress.fileCount} · ${displayFileName(progress.path)}`
+    : displayNames(fileNames);
   return (
     <div className="block progress">
       <div className="block-head">
@@ -140,7 +141,7 @@ function ImportSummaries() {
 }
 
 function SummarySection({ summary }: { summary: ImportSummary }) {
-  const name = baseName(summary.path);
+  const name = displayFileName(summary.path);
   const reasons = Object.entries(summary.rejectsByReason).filter(([, n]) => n > 0);
   return (
     <section className="summary" aria-label="Import summary">
@@ -203,9 +204,9 @@ function RejectsTable({ fileId }: { fileId: number }) {
             {page.rows.slice(0, 200).map((row, i) => (
               <tr key={`${row.line ?? 'x'}-${i}`}>
                 <td className="num">{row.line === null ? '—' : String(row.line)}</td>
-                <td className="mono">{row.reason}</td>
-                <td>{row.detail ?? '—'}</td>
-                <td className="raw" title={row.raw ?? undefined}>{row.raw ?? '—'}</td>
+                <td className="mono">{displayName(row.reason)}</td>
+                <td>{row.detail === null ? '—' : displayName(row.detail)}</td>
+                <td className="raw" title={row.raw === null ? undefined : displayName(row.raw)}>{row.raw === null ? '—' : displayName(row.raw)}</td>
               </tr>
             ))}
           </tbody>

@@ -7,6 +7,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { FilePreview } from '../../contract/desk-api.ts';
 import type { MappingOptions } from '../../contract/mapping.ts';
+import { displayName } from '../format/names.ts';
 import { closeMapping, submitMapping } from '../store/actions/import.ts';
 import { useDeskStore } from '../store/store.ts';
 
@@ -142,7 +143,7 @@ function MappingForm({ preview, fileCount }: { preview: FilePreview; fileCount: 
   }, [draft.variant, preview]);
 
   const chosen = new Set([...roles, ...draft.metrics]);
-  const columnOptions = preview.header.map((c) => <option key={c} value={c}>{c}</option>);
+  const columnOptions = preview.header.map((c) => <option key={c} value={c}>{displayName(c)}</option>);
 
   return (
     <div className="backdrop">
@@ -150,7 +151,7 @@ function MappingForm({ preview, fileCount }: { preview: FilePreview; fileCount: 
         <div className="dialog-head">
           <h2 id={titleId}>Map columns</h2>
           <span className="mono muted">
-            {preview.name}{fileCount > 1 ? ` (+${fileCount - 1} more ${fileCount === 2 ? 'file' : 'files'})` : ''} · {preview.header.length} columns
+            {displayName(preview.name)}{fileCount > 1 ? ` (+${fileCount - 1} more ${fileCount === 2 ? 'file' : 'files'})` : ''} · {preview.header.length} columns
           </span>
         </div>
         <div className="intro">
@@ -228,13 +229,13 @@ function MappingForm({ preview, fileCount }: { preview: FilePreview; fileCount: 
                   <div className="check-row">
                     <label className="check">
                       <input type="checkbox" value={column} checked={checked} onChange={(e) => toggleMetric(column, e.target.checked)} />
-                      {column}
+                      {displayName(column)}
                     </label>
                     {checked && <span className="badge tag" aria-hidden="true">{order === 0 ? '1 · primary' : order + 1}</span>}
                   </div>
                   {checked && (
                     <div className="cov">
-                      <label htmlFor={`${id}-cov-${column}`}>{`CUPED covariate for ${column}`}</label>
+                      <label htmlFor={`${id}-cov-${column}`}>{`CUPED covariate for ${displayName(column)}`}</label>
                       <select
                         id={`${id}-cov-${column}`}
                         value={draft.covariates[column] ?? ''}

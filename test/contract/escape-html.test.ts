@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, stripBidiControls } from '../../contract/escape-html.ts';
+import { pdfFooterTemplate } from '../../data/report/pdf-layout.ts';
 import { esc } from '../../data/report/render-html.ts';
 import { REPO_ROOT } from '../helpers/shared-datasets.ts';
 
@@ -28,6 +29,19 @@ describe('escapeHtml', () => {
 
   it('is the report\'s escape (one function, not a copy)', () => {
     expect(esc).toBe(escapeHtml);
+  });
+
+  it('the PDF footer escapes the experiment id through it (bidi controls removed)', () => {
+    const footer = pdfFooterTemplate(`<b>"x"&'\u202Ey`, '2026-03-24T09:30:00Z');
+    expect(footer).toContain('· &lt;b&gt;&quot;x&quot;&amp;&#39;y · 2026-03-24</span>');
+    expect(footer).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+  });
+
+  it('has no copy: no other source file replaces & by &amp;', () => {
+    const copies = ['contract', 'data', 'renderer', 'electron', 'webhost', 'cli']
+      .flatMap((dir) => sources(join(REPO_ROOT, dir)))
+      .filter((file) => !file.endsWith(join('contract', 'escape-html.ts')) && /['"]&['"],\s*['"]&amp;['"]/.test(readFileSync(file, 'utf8')));
+    expect(copies).toEqual([]);
   });
 });
 

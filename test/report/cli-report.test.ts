@@ -202,6 +202,23 @@ describe('report: where the files go', () => {
     expect(unknown.stderr).toContain('--experiment-id nope: no such experiment (found: checkout-redesign, spring-offer)');
   });
 
+  it('experiments whose ids sanitise alike (exp/1, exp?1) get two files, not one overwritten', async () => {
+    const lines = ['event_name,timestamp,user_id,experiment_id,variant_id'];
+    for (const experiment of ['exp/1', 'exp?1']) {
+      for (let u = 0; u < 40; u++) lines.push(`experiment.exposure,2026-03-0${1 + (u % 5)}T10:00:00Z,${experiment}-u${u},${experiment},${u % 2 === 0 ? 'control' : 'treatment'}`);
+    }
+    const input = files.write('alike.csv', `${lines.join('\n')}\n`);
+    const folder = files.path('alike-reports');
+    const run = await runCli(['report', input, '--format', 'json', '--out', folder]);
+    expect(run.code, run.stderr).toBe(0);
+    const written = run.stderr.split('\n').filter((l) => l.startsWith('wrote ')).map((l) => l.slice('wrote '.length));
+    expect(written).toHaveLength(2);
+    expect(new Set(written).size).toBe(2);
+    for (const path of written) expect(path).toMatch(/alike-reports\/exp-1-[0-9a-f]{8}-decision-report-\d{4}-\d{2}-\d{2}\.json$/);
+    const ids = written.map((path) => (JSON.parse(readFileSync(path, 'utf8')) as { experimentId: string }).experimentId).sort();
+    expect(ids).toEqual(['exp/1', 'exp?1']);
+  });
+
   it('usage errors are one line and exit 2', async () => {
     const input = files.write('tiny.csv', 'uid,arm,bought\n1,a,0\n2,b,1\n');
     const noOut = await runCli(['report', input, '--unit', 'uid', '--variant', 'arm']);

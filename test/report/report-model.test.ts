@@ -263,9 +263,21 @@ describe('HTML', () => {
 describe('report file names', () => {
   it('file names: safe stems, the generation day, the format’s extension', () => {
     expect(reportFileName('spring-offer', 'pdf', '2026-03-24T09:30:00Z')).toBe('spring-offer-decision-report-2026-03-24.pdf');
-    expect(reportFileName('a/b "c"', 'audit-csv', '2026-03-24T09:30:00Z')).toBe('a-b-c-decision-report-2026-03-24.audit.csv');
-    expect(safeFileStem('../../etc/passwd')).toBe('etc-passwd');
-    expect(safeFileStem('')).toBe('experiment');
+    expect(reportFileName('a/b "c"', 'audit-csv', '2026-03-24T09:30:00Z')).toMatch(/^a-b-c-[0-9a-f]{8}-decision-report-2026-03-24\.audit\.csv$/);
+    expect(safeFileStem('../../etc/passwd')).toMatch(/^etc-passwd-[0-9a-f]{8}$/);
+    expect(safeFileStem('')).toMatch(/^experiment-[0-9a-f]{8}$/);
+  });
+
+  it('ids that sanitise alike get different names: no report overwrites another', () => {
+    const ids = ['exp/1', 'exp?1', 'exp 1', 'exp-1', 'exp\\1', 'exp:1', 'exp\u202E1', '', 'experiment', 'x'.repeat(90), `${'x'.repeat(90)}y`];
+    const names = ids.map((id) => reportFileName(id, 'html', '2026-03-24T09:30:00Z'));
+    expect(new Set(names).size).toBe(ids.length);
+    // An id that is already safe keeps its name; a changed one is recognisable and stays safe.
+    expect(names[3]).toBe('exp-1-decision-report-2026-03-24.html');
+    for (const name of names) expect(name).toMatch(/^[A-Za-z0-9_-][A-Za-z0-9._-]*\.html$/);
+    expect(safeFileStem('exp/1')).toBe(safeFileStem('exp/1'));
+    // Bidi controls are removed, not turned into a dash (docs/security.md).
+    expect(safeFileStem('exp\u202E1')).toMatch(/^exp1-[0-9a-f]{8}$/);
   });
 });
 
