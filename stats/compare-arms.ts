@@ -2,18 +2,21 @@
  * One treatment arm against control for a binomial or continuous metric, without CUPED.
  *
  * - binomial: Bernoulli variances p(1 − p); CIs with the normal quantile and unpooled SE
- *   (Wald); p-value from the pooled two-proportion z-test (statsmodels `proportions_ztest`).
+ *   (Wald); absolute p-value from the unpooled z-test (statsmodels
+ *   `test_proportions_2indep(method='wald')`).
  * - continuous (and count): sample variances (n − 1); CIs with the Welch t quantile and
- *   Welch–Satterthwaite df; p-value from Welch's t-test (scipy `ttest_ind(equal_var=False)`).
- * - relative uplift Δ/m_c with the delta-method CI and the same quantile as the absolute CI.
+ *   Welch–Satterthwaite df; absolute p-value from Welch's t-test (scipy
+ *   `ttest_ind(equal_var=False)`).
+ * - relative uplift Δ/m_c with the delta-method CI and the same quantile as the absolute CI; its
+ *   p-value from the delta-method statistic against the same reference. `pValue` is this one (the
+ *   one shown beside the relative CI), or the absolute one when m_c = 0.
  *
- * Sources: see `difference.ts`, `relative-uplift.ts`, `proportion.ts`, `welch.ts`.
+ * Sources: see `difference.ts`, `relative-uplift.ts`, `welch.ts`, `estimate-comparison.ts`.
  */
 import type { Comparison, SampleMoments, TestSettings } from './types.ts';
 import type { EstimateComparison } from './estimate-comparison.ts';
 import { compareEstimates, emptyComparison, pointComparison } from './estimate-comparison.ts';
 import { summarizeArm, validateSampleMoments } from './moments.ts';
-import { pooledTwoProportionZTest } from './proportion.ts';
 import { isValidAlpha } from './finite.ts';
 
 /** An arm handed to a comparison: its variant key and its sufficient statistics. */
@@ -30,6 +33,7 @@ export function toComparison(control: string, variant: string, result: EstimateC
     absolute: result.absolute,
     relative: result.relative,
     pValue: result.pValue,
+    absolutePValue: result.absolutePValue,
     cuped: null,
     errorCode: result.errorCode,
   };
@@ -61,12 +65,5 @@ export function compareArms(
   if (c.variance === null || t.variance === null) return wrap(pointComparison(c.mean, t.mean, 'SINGLE_UNIT'));
   const controlEstimate = { n: c.n, mean: c.mean, variance: c.variance };
   const treatmentEstimate = { n: t.n, mean: t.mean, variance: t.variance };
-  if (type === 'binomial') {
-    const pooled = pooledTwoProportionZTest(
-      { n: c.n, conversions: control.moments.sum },
-      { n: t.n, conversions: treatment.moments.sum },
-    );
-    return wrap(compareEstimates(controlEstimate, treatmentEstimate, 'normal', settings.alpha, pooled));
-  }
-  return wrap(compareEstimates(controlEstimate, treatmentEstimate, 'welch', settings.alpha));
+  return wrap(compareEstimates(controlEstimate, treatmentEstimate, type === 'binomial' ? 'normal' : 'welch', settings.alpha));
 }

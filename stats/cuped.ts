@@ -7,7 +7,8 @@
  *   V'_a   = V_y + θ² V_x − 2 θ C_xy   (n − 1 moments within the arm, every metric type).
  * Inference on the adjusted arms: normal quantile and unpooled z-test for binomial metrics, Welch
  * t (Welch–Satterthwaite df on the adjusted variances) for continuous ones; relative uplift
- * mean'_t/mean'_c − 1 with the delta-method variance on adjusted means and variances; variance
+ * mean'_t/mean'_c − 1 with the delta-method variance on adjusted means and variances, its p-value
+ * from the delta-method test against the same reference (`compareEstimates`); variance
  * reduction 1 − (V'_t/n_t + V'_c/n_c)/(V_t/n_t + V_c/n_c).
  *
  * Source: A. Deng, Y. Xu, R. Kohavi, T. Walker (2013), "Improving the Sensitivity of Online
@@ -123,11 +124,12 @@ export function cupedVarianceReduction(control: AdjustedArm, treatment: Adjusted
  *
  * @param theta the pooled θ (`pooledTheta` over all arms of the experiment).
  * @param overallMeanX x̄ over all units of all arms (`overallCovariateMean`).
- * @returns absolute Δ' = mean'_t − mean'_c with CI, relative mean'_t/mean'_c − 1 with delta-method
- *   CI, p-value (binomial: unpooled z; continuous: Welch t), variance reduction.
- *   With θ = 0 the continuous result equals `compareArms('continuous', …)` exactly; the binomial
- *   one equals a normal-unpooled test on the n − 1 variances (the unadjusted binomial report uses
- *   p(1 − p) and the pooled z-test instead).
+ * @returns absolute Δ' = mean'_t − mean'_c with CI and `absolutePValue` (binomial: unpooled z;
+ *   continuous: Welch t), relative mean'_t/mean'_c − 1 with delta-method CI, `pValue` (the
+ *   delta-method test of the relative effect, or the absolute test when mean'_c = 0), variance
+ *   reduction. With θ = 0 the continuous result equals `compareArms('continuous', …)` exactly; the
+ *   binomial one equals the normal reference on the n − 1 variances (the unadjusted binomial
+ *   report uses p(1 − p) instead).
  * Errors: `INVALID_INPUT` (bad moments, α ∉ (0, 1), non-finite θ or x̄ — `theta` is then reported
  * as 0), `EMPTY_VARIANT`, `SINGLE_UNIT` (n < 2: no n − 1 moments), `ZERO_VARIANCE`,
  * `ZERO_CONTROL_MEAN`.
@@ -146,6 +148,7 @@ export function compareArmsCuped(
     absolute: r.absolute,
     relative: r.relative,
     pValue: r.pValue,
+    absolutePValue: r.absolutePValue,
     errorCode: r.errorCode,
   });
   if (!isValidAlpha(settings?.alpha) || !isFiniteNumber(theta) || !isFiniteNumber(overallMeanX)) {

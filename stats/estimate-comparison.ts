@@ -1,29 +1,39 @@
 /**
  * The inference shared by every comparison of a treatment arm against control, once each arm is
- * reduced to (n, mean, per-unit variance): absolute Δ with CI, relative uplift with delta-method
- * CI (same critical value), and a two-sided p-value. Unadjusted, ratio and CUPED comparisons all
- * end here, so they cannot drift apart.
+ * reduced to (n, mean, per-unit variance): absolute Δ with CI and the test of the difference,
+ * relative uplift with delta-method CI (same critical value) and the delta-method test of the
+ * relative effect. Unadjusted, ratio and CUPED comparisons all end here, so they cannot drift apart.
+ *
+ * Every p-value is the test that inverts the CI it is reported with (same estimate, same standard
+ * error, same reference distribution), so p < α exactly when that CI excludes 0
+ * (docs/analysis-definitions.md, "Statistics").
  */
 import type { Interval, StatsErrorCode } from './types.ts';
 import type { ArmEstimate } from './welch.ts';
 import { unpooledZTest, welchSatterthwaiteDf, welchTTest } from './welch.ts';
 import { twoSidedCriticalValue } from './distributions.ts';
 import { absoluteDifference, EMPTY_INTERVAL, symmetricInterval } from './difference.ts';
-import { relativeUplift } from './relative-uplift.ts';
+import { relativeUplift, relativeUpliftTest } from './relative-uplift.ts';
 import { finiteOrNull } from './finite.ts';
 
 /**
- * Which reference distribution the CIs and the default p-value use: `normal` (binomial, ratio,
- * CUPED-binomial; z-test with unpooled SE) or `welch` (continuous; Student t with
+ * Which reference distribution the CIs and p-values use: `normal` (binomial, ratio,
+ * CUPED-binomial; z-tests with unpooled SEs) or `welch` (continuous; Student t with
  * Welch–Satterthwaite df).
  */
 export type ReferenceDistribution = 'normal' | 'welch';
 
-/** Absolute and relative intervals, p-value and error code of one comparison. */
+/** Absolute and relative intervals, p-values and error code of one comparison. */
 export interface EstimateComparison {
   readonly absolute: Interval;
   readonly relative: Interval;
+  /**
+   * The p-value reported beside the headline interval: `relativePValue` when the relative uplift
+   * exists (m_c ≠ 0), else `absolutePValue`. See `headlinePValue`.
+   */
   readonly pValue: number | null;
+  /** Test of Δ = 0 with the absolute CI's SE and reference (unpooled z, or Welch t). */
+  readonly absolutePValue: number | null;
   /** Degrees of freedom used (Welch), null for the normal reference. */
   readonly df: number | null;
   readonly errorCode: StatsErrorCode | null;
@@ -39,13 +49,14 @@ export function pointComparison(
   errorCode: StatsErrorCode,
 ): EstimateComparison {
   if (controlMean === null || treatmentMean === null) {
-    return { absolute: EMPTY_INTERVAL, relative: EMPTY_INTERVAL, pValue: null, df: null, errorCode };
+    return { absolute: EMPTY_INTERVAL, relative: EMPTY_INTERVAL, pValue: null, absolutePValue: null, df: null, errorCode };
   }
   const delta = treatmentMean - controlMean;
   return {
     absolute: symmetricInterval(delta, null),
     relative: controlMean === 0 ? EMPTY_INTERVAL : symmetricInterval(delta / controlMean, null),
     pValue: null,
+    absolutePValue: null,
     df: null,
     errorCode,
   };
@@ -53,29 +64,42 @@ export function pointComparison(
 
 /** A comparison with nothing computable. */
 export function emptyComparison(errorCode: StatsErrorCode): EstimateComparison {
-  return { absolute: EMPTY_INTERVAL, relative: EMPTY_INTERVAL, pValue: null, df: null, errorCode };
+  return { absolute: EMPTY_INTERVAL, relative: EMPTY_INTERVAL, pValue: null, absolutePValue: null, df: null, errorCode };
+}
+
+/**
+ * The p-value shown beside a comparison's headline interval: the relative uplift's when it has an
+ * estimate (the UI, the text report and the verdict show the relative CI), else the absolute
+ * difference's (they then show the absolute CI). Source: docs/analysis-definitions.md, "Statistics".
+ */
+export function headlinePValue(relative: Interval, relativePValue: number | null, absolutePValue: number | null): number | null {
+  return relative.estimate !== null ? relativePValue : absolutePValue;
 }
 
 /**
  * Compares two arms given as (n, mean, per-unit variance) at two-sided level α.
  *
- * - absolute: Δ ± q √(V_t/n_t + V_c/n_c);
- * - relative: Δ/m_c ± q √(V_t/(n_t m_c²) + m_t² V_c/(n_c m_c⁴));
- * - q = Φ⁻¹(1 − α/2) for `normal`, t_{1−α/2, ν} with Welch–Satterthwaite ν for `welch`;
- * - p-value: `pValueOverride` when given (e.g. the pooled two-proportion z-test), else the
- *   unpooled z-test (`normal`) or Welch's t-test (`welch`).
+ * - absolute: Δ ± q √(V_t/n_t + V_c/n_c), p-value of Δ / √(V_t/n_t + V_c/n_c) (unpooled z-test for
+ *   `normal`, Welch's t-test for `welch`);
+ * - relative: Δ/m_c ± q √(V_t/(n_t m_c²) + m_t² V_c/(n_c m_c⁴)), p-value of the delta-method
+ *   statistic (Δ/m_c)/√(…) against the same reference (`relativeUpliftTest`);
+ * - q = Φ⁻¹(1 − α/2) for `normal`, t_{1−α/2, ν} with Welch–Satterthwaite ν of the absolute
+ *   difference for `welch` (the relative CI and test use the same ν);
+ * - `pValue` = the relative p-value when m_c ≠ 0, else the absolute one (`headlinePValue`).
+ *
+ * Each p-value inverts the CI it goes with: p < α ⇔ that CI excludes 0 (up to rounding at the
+ * boundary). Sources: see `difference.ts`, `relative-uplift.ts`, `welch.ts`.
  *
  * Preconditions (checked by the callers): n ≥ 1 (normal) or n ≥ 2 (welch), finite means and
  * variances ≥ 0, 0 < α < 1.
  * Errors: `ZERO_VARIANCE` (both variances 0: point estimates only), `ZERO_CONTROL_MEAN` (relative
- * interval null, absolute kept).
+ * interval null, absolute kept; `pValue` is then the absolute test's).
  */
 export function compareEstimates(
   control: ArmEstimate,
   treatment: ArmEstimate,
   reference: ReferenceDistribution,
   alpha: number,
-  pValueOverride?: { readonly pValue: number | null; readonly errorCode: StatsErrorCode | null },
 ): EstimateComparison {
   if (control.variance === 0 && treatment.variance === 0) {
     return pointComparison(control.mean, treatment.mean, 'ZERO_VARIANCE');
@@ -85,7 +109,9 @@ export function compareEstimates(
   const critical = finiteOrNull(twoSidedCriticalValue(alpha, df));
   const absolute = absoluteDifference(control, treatment, critical);
   const relative = relativeUplift(control, treatment, critical);
-  const test = pValueOverride ?? (reference === 'welch' ? welchTTest(control, treatment) : unpooledZTest(control, treatment));
+  const test = reference === 'welch' ? welchTTest(control, treatment) : unpooledZTest(control, treatment);
+  const absolutePValue = finiteOrNull(test.pValue);
+  const relativePValue = finiteOrNull(relativeUpliftTest(control, treatment, df).pValue);
   const errorCode = test.errorCode ?? (control.mean === 0 ? 'ZERO_CONTROL_MEAN' : null);
-  return { absolute, relative, pValue: finiteOrNull(test.pValue), df, errorCode };
+  return { absolute, relative, pValue: headlinePValue(relative, relativePValue, absolutePValue), absolutePValue, df, errorCode };
 }

@@ -6,7 +6,6 @@ export * from './distributions.ts';
 export * from './finite.ts';
 export * from './moments.ts';
 export * from './welch.ts';
-export * from './proportion.ts';
 export * from './difference.ts';
 export * from './relative-uplift.ts';
 export * from './estimate-comparison.ts';

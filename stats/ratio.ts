@@ -6,7 +6,8 @@
  *   V_r = var_m/d̄² − 2 m̄ cov_md/d̄³ + m̄² var_d/d̄⁴, so SE(r)² = V_r / n.
  * Source: the delta method for a ratio of means (Casella & Berger §5.5.4); A. Deng et al. (2018),
  * "Applying the Delta Method in Metric Analytics", KDD; gbstats `RatioStatistic.variance`.
- * Comparisons use the normal quantile and a z-test with the unpooled delta-method SEs.
+ * Comparisons use the normal quantile and z-tests with the unpooled delta-method SEs (difference)
+ * and the delta-method SE of the relative effect (relative uplift).
  */
 import type { Comparison, RatioMoments, StatsErrorCode, TestSettings, VariantSummary } from './types.ts';
 import type { ArmInput } from './compare-arms.ts';

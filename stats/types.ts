@@ -80,7 +80,17 @@ export interface CupedComparison {
   readonly varianceReduction: number | null;
   readonly absolute: Interval;
   readonly relative: Interval;
+  /**
+   * Two-sided p-value of the interval shown beside it: the delta-method test of the relative
+   * uplift when `relative` has an estimate, else the test of the absolute difference. p < α
+   * exactly when that interval excludes 0 (docs/analysis-definitions.md, "Statistics").
+   */
   readonly pValue: number | null;
+  /**
+   * Two-sided p-value of the absolute difference (unpooled z for binomial and ratio metrics,
+   * Welch t for continuous ones): p < α exactly when `absolute`'s CI excludes 0.
+   */
+  readonly absolutePValue: number | null;
   readonly errorCode: StatsErrorCode | null;
 }
 
@@ -91,7 +101,17 @@ export interface Comparison {
   readonly absolute: Interval;
   /** Fractions: 0.05 = +5 %. */
   readonly relative: Interval;
+  /**
+   * Two-sided p-value of the interval shown beside it: the delta-method test of the relative
+   * uplift when `relative` has an estimate, else the test of the absolute difference. p < α
+   * exactly when that interval excludes 0 (docs/analysis-definitions.md, "Statistics").
+   */
   readonly pValue: number | null;
+  /**
+   * Two-sided p-value of the absolute difference (unpooled z for binomial and ratio metrics,
+   * Welch t for continuous ones): p < α exactly when `absolute`'s CI excludes 0.
+   */
+  readonly absolutePValue: number | null;
   readonly cuped: CupedComparison | null;
   readonly errorCode: StatsErrorCode | null;
 }

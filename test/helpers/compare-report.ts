@@ -53,6 +53,7 @@ export function expectExperimentMatches(actual: Json, expected: Json, tolerance 
       expectInterval(c.absolute as Json, comparison.absolute as Json, `${at}.absolute`, tolerance);
       expectInterval(c.relative as Json, comparison.relative as Json, `${at}.relative`, tolerance);
       expectClose(c.pValue, comparison.pValue, `${at}.pValue`, tolerance);
+      if ('absolutePValue' in comparison) expectClose(c.absolutePValue, comparison.absolutePValue, `${at}.absolutePValue`, tolerance);
       const cuped = comparison.cuped as Json | null;
       if (cuped === null) {
         expect(c.cuped ?? null, `${at}.cuped`).toBeNull();
@@ -64,6 +65,7 @@ export function expectExperimentMatches(actual: Json, expected: Json, tolerance 
         expectInterval(ac.absolute as Json, cuped.absolute as Json, `${at}.cuped.absolute`, tolerance);
         expectInterval(ac.relative as Json, cuped.relative as Json, `${at}.cuped.relative`, tolerance);
         expectClose(ac.pValue, cuped.pValue, `${at}.cuped.pValue`, tolerance);
+        if ('absolutePValue' in cuped) expectClose(ac.absolutePValue, cuped.absolutePValue, `${at}.cuped.absolutePValue`, tolerance);
       }
     }
   }

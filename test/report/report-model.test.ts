@@ -53,10 +53,10 @@ function experiment(overrides: Partial<ExperimentReport> = {}): ExperimentReport
         ],
         comparisons: [{
           variant: 'v2', control: 'control', absolute: interval(0.00432, 0.0017, 0.0069), relative: interval(0.0432, 0.017, 0.069),
-          pValue: 0.0012, errorCode: null,
+          pValue: 0.0012, absolutePValue: 0.0011, errorCode: null,
           cuped: {
             theta: 0.41, varianceReduction: 0.1575, absolute: interval(0.0043, 0.0018, 0.0068), relative: interval(0.043, 0.0172, 0.0689),
-            pValue: 0.0009876543210123, errorCode: null,
+            pValue: 0.0009876543210123, absolutePValue: 0.00095, errorCode: null,
           },
         }],
       },
@@ -66,7 +66,7 @@ function experiment(overrides: Partial<ExperimentReport> = {}): ExperimentReport
           { variant: 'control', n: 10_000, mean: 0.1 + 0.2, variance: 12.5 },
           { variant: 'v2', n: 10_050, mean: 0.31, variance: 12.9 },
         ],
-        comparisons: [{ variant: 'v2', control: 'control', absolute: interval(0.01, -0.2, 0.22), relative: interval(0.0333, -0.6, 0.7), pValue: 0.9, errorCode: null, cuped: null }],
+        comparisons: [{ variant: 'v2', control: 'control', absolute: interval(0.01, -0.2, 0.22), relative: interval(0.0333, -0.6, 0.7), pValue: 0.9, absolutePValue: 0.9, errorCode: null, cuped: null }],
       },
     ],
     power: { metric: 'conversion', relativeMde: 0.05, power: 0.8, requiredPerVariant: 57_000, achievedMde: 0.12, unitsPerVariantPerDay: 478, daysStillNeeded: 98 },
@@ -121,7 +121,7 @@ describe('the verdict sentence', () => {
       verdict: { status: 'loser', variant: 'v2', reason: 'v2 breaches guardrail revenue_per_user.', proposedTransition: 'ROLLED_BACK' },
       metrics: [experiment().metrics[0]!, {
         ...experiment().metrics[1]!,
-        comparisons: [{ variant: 'v2', control: 'control', absolute: interval(-0.02, -0.03, -0.01), relative: interval(-0.062, -0.09, -0.03), pValue: 0.002, errorCode: null, cuped: null }],
+        comparisons: [{ variant: 'v2', control: 'control', absolute: interval(-0.02, -0.03, -0.01), relative: interval(-0.062, -0.09, -0.03), pValue: 0.002, absolutePValue: 0.002, errorCode: null, cuped: null }],
       }],
     });
     expect(buildHeadline(breach, true, 0.05).sentence).toBe('v2 lowers revenue_per_user (guardrail) by -6.2% [-9.0%, -3.0%], p = 0.002, no CUPED covariate');

@@ -1,8 +1,9 @@
 /**
  * compareArms and summarizeArm against reference software:
- * - binomial: statsmodels proportions_ztest (pooled p-value), confint_proportions_2indep(wald);
- * - continuous: scipy ttest_ind(equal_var=False), statsmodels tconfint_diff(usevar='unequal');
- * - both again against R t.test / prop.test(correct = FALSE).
+ * - binomial: statsmodels test_proportions_2indep(wald) (absolute p), confint_proportions_2indep(wald);
+ * - continuous: scipy ttest_ind(equal_var=False) (absolute p), statsmodels tconfint_diff(usevar='unequal');
+ * - relative uplift: delta-method CI and its test (pValue, same quantile/df as the CI);
+ * - both again against R t.test / prop.test(correct = FALSE) (Wald CI and the Wald p read off it).
  * Fixtures: test/fixtures/stats/{binomial,continuous,r-reference}.json.
  */
 import { describe, expect, it } from 'vitest';
@@ -24,6 +25,7 @@ interface ArmCase {
     absolute: FixtureInterval;
     relative: FixtureInterval;
     pValue: number;
+    absolutePValue: number;
     df?: number;
   };
 }
@@ -56,7 +58,8 @@ describe.each([
     expect(result.cuped).toBeNull();
     expectInterval(result.absolute, c.expected.absolute, 'absolute');
     expectInterval(result.relative, c.expected.relative, 'relative');
-    expectClose(result.pValue, c.expected.pValue, 'pValue');
+    expectClose(result.pValue, c.expected.pValue, 'pValue (relative, delta method)');
+    expectClose(result.absolutePValue, c.expected.absolutePValue, 'absolutePValue');
     if (type === 'continuous' && c.expected.df !== undefined && control.variance !== null && treatment.variance !== null) {
       const df = welchSatterthwaiteDf(
         { n: control.n, mean: control.mean ?? 0, variance: control.variance },
@@ -70,21 +73,21 @@ describe.each([
 
 interface RFixture {
   welch: { name: string; alpha: number; control: SampleMoments; treatment: SampleMoments; expected: { df: number; pValue: number; ciLower: number; ciUpper: number } }[];
-  twoProportion: { name: string; alpha: number; control: SampleMoments; treatment: SampleMoments; expected: { pValue: number; ciLower: number; ciUpper: number } }[];
+  twoProportion: { name: string; alpha: number; control: SampleMoments; treatment: SampleMoments; expected: { waldPValue: number; ciLower: number; ciUpper: number } }[];
 }
 const r = loadFixture<RFixture>('r-reference.json');
 
 describe('compareArms matches R', () => {
   it.each(r.welch)('t.test(var.equal = FALSE): $name', (c) => {
     const result = compareArms('continuous', { variant: 'c', moments: c.control }, { variant: 't', moments: c.treatment }, { alpha: c.alpha });
-    expectClose(result.pValue, c.expected.pValue, 'pValue');
+    expectClose(result.absolutePValue, c.expected.pValue, 'absolutePValue');
     expectClose(result.absolute.ciLower, c.expected.ciLower, 'ciLower');
     expectClose(result.absolute.ciUpper, c.expected.ciUpper, 'ciUpper');
   });
 
   it.each(r.twoProportion)('prop.test(correct = FALSE): $name', (c) => {
     const result = compareArms('binomial', { variant: 'c', moments: c.control }, { variant: 't', moments: c.treatment }, { alpha: c.alpha });
-    expectClose(result.pValue, c.expected.pValue, 'pValue');
+    expectClose(result.absolutePValue, c.expected.waldPValue, 'absolutePValue');
     expectClose(result.absolute.ciLower, c.expected.ciLower, 'ciLower');
     expectClose(result.absolute.ciUpper, c.expected.ciUpper, 'ciUpper');
   });

@@ -1,7 +1,8 @@
 /**
  * CUPED against numpy/scipy/statsmodels computed from raw per-unit arrays
  * (test/fixtures/stats/cuped.json): θ pooled over all arms via np.cov, adjusted arrays
- * y − θ(x − x̄), Welch (continuous) or unpooled z (binomial) on them.
+ * y − θ(x − x̄), Welch (continuous) or unpooled z (binomial) on them; relative uplift and its
+ * p-value by the delta method with the same quantile/df.
  */
 import { describe, expect, it } from 'vitest';
 import type { CovariateMoments, MetricInput } from '../../stats/index.ts';
@@ -20,11 +21,12 @@ interface CupedCase {
     overallMeanX: number;
     comparisons: {
       variant: string;
-      unadjusted: { absolute: FixtureInterval; pValue: number };
+      unadjusted: { absolute: FixtureInterval; relative?: FixtureInterval; pValue: number; absolutePValue: number };
       cuped: {
         absolute: FixtureInterval;
         relative: FixtureInterval;
         pValue: number;
+        absolutePValue: number;
         varianceReduction: number;
       };
     }[];
@@ -51,7 +53,13 @@ describe('CUPED matches the numpy reference', () => {
       for (const key of ['estimate', 'ciLower', 'ciUpper'] as const) {
         expectClose(comparison.absolute[key], want.unadjusted.absolute[key], `${label} unadjusted.${key}`);
       }
+      if (want.unadjusted.relative) {
+        for (const key of ['estimate', 'ciLower', 'ciUpper'] as const) {
+          expectClose(comparison.relative[key], want.unadjusted.relative[key], `${label} unadjusted relative.${key}`);
+        }
+      }
       expectClose(comparison.pValue, want.unadjusted.pValue, `${label} unadjusted p`);
+      expectClose(comparison.absolutePValue, want.unadjusted.absolutePValue, `${label} unadjusted absolute p`);
 
       const cuped = comparison.cuped;
       expect(cuped, label).not.toBeNull();
@@ -62,6 +70,7 @@ describe('CUPED matches the numpy reference', () => {
         expectClose(cuped!.relative[key], want.cuped.relative[key], `${label} cuped.relative.${key}`);
       }
       expectClose(cuped!.pValue, want.cuped.pValue, `${label} cuped p`);
+      expectClose(cuped!.absolutePValue, want.cuped.absolutePValue, `${label} cuped absolute p`);
       expectClose(cuped!.varianceReduction, want.cuped.varianceReduction, `${label} variance reduction`);
       // The covariate is strongly predictive in every scenario: CUPED must shrink the variance.
       expect(cuped!.varianceReduction!).toBeGreaterThan(0.05);

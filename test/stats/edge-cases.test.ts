@@ -65,12 +65,17 @@ describe('compareArms edge cases', () => {
     expectJsonSafe(r);
   });
 
-  it('a variant with no conversions is compared normally (relative −100 %)', () => {
+  it('a variant with no conversions is compared normally (relative −100 %, a point CI and p = 0)', () => {
     const r = cmp('binomial', conv(400, 37), conv(380, 0));
     expect(r.errorCode).toBeNull();
     expectClose(r.relative.estimate, -1, 'relative');
-    expect(r.pValue).toBeGreaterThan(0);
-    expect(r.pValue).toBeLessThan(1e-6);
+    // m_t = 0 and V_t = 0: the delta-method variance of m_t/m_c is 0, so the relative CI is the
+    // point [−1, −1], which excludes 0; the p-value that inverts it is 0.
+    expect(r.relative.ciLower).toBe(r.relative.estimate);
+    expect(r.relative.ciUpper).toBe(r.relative.estimate);
+    expect(r.pValue).toBe(0);
+    expect(r.absolutePValue).toBeGreaterThan(0);
+    expect(r.absolutePValue).toBeLessThan(1e-6);
     expectJsonSafe(r);
   });
 
@@ -81,6 +86,7 @@ describe('compareArms edge cases', () => {
     expectClose(b.absolute.estimate, 9 / 500, 'absolute');
     expect(b.absolute.ciLower).not.toBeNull();
     expect(b.pValue).not.toBeNull();
+    expect(b.pValue).toBe(b.absolutePValue); // no relative CI: the p-value is the absolute test's
     expectJsonSafe(b);
     const c = cmp('continuous', { n: 5, sum: 0, sumSquares: 0 }, { n: 5, sum: 10, sumSquares: 30 });
     expect(c.errorCode).toBe('ZERO_CONTROL_MEAN');

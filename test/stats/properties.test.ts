@@ -1,12 +1,15 @@
 /**
  * Properties that hold for every input (fast-check): CIs contain their estimate, CIs widen as α
- * decreases, p-values lie in [0, 1], p < α ⟺ CI excludes 0 where test and CI share one SE, and
- * CUPED with θ = 0 reproduces the unadjusted analysis.
+ * decreases, p-values lie in [0, 1], p < α ⟺ the CI reported with that p-value excludes 0
+ * (binomial, continuous, ratio, CUPED; docs/analysis-definitions.md "Statistics"), and CUPED with
+ * θ = 0 reproduces the unadjusted analysis.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Comparison, CovariateMoments, Interval, SampleMoments } from '../../stats/index.ts';
-import { compareArms, compareArmsCuped, normalCdf, sampleVariance } from '../../stats/index.ts';
+import type { Comparison, CovariateMoments, Interval, RatioMoments, SampleMoments } from '../../stats/index.ts';
+import {
+  compareArms, compareArmsCuped, compareRatioArms, normalCdf, overallCovariateMean, pooledTheta, sampleVariance,
+} from '../../stats/index.ts';
 import { expectJsonSafe } from './helpers.ts';
 
 // Deterministic by default so CI never flakes; explore with e.g.
@@ -101,27 +104,14 @@ describe('comparison properties', () => {
     );
   });
 
-  it('continuous: p < α exactly when the Welch CI excludes 0', () => {
-    fc.assert(
-      fc.property(continuousArm, continuousArm, alphaArb, (c, t, alpha) => {
-        const r = run('continuous', c, t, alpha);
-        if (r.pValue === null || r.absolute.ciLower === null || r.absolute.ciUpper === null) return;
-        if (Math.abs(r.pValue - alpha) < 1e-9) return; // on the boundary rounding decides
-        const excludes = r.absolute.ciLower > 0 || r.absolute.ciUpper < 0;
-        expect(r.pValue < alpha).toBe(excludes);
-      }),
-      { numRuns: runs(300) },
-    );
-  });
-
-  it('swapping the arms negates Δ and keeps p', () => {
+  it('swapping the arms negates Δ and keeps the p-value of the difference', () => {
     fc.assert(
       fc.property(typedPair, ([type, c, t]) => {
         const ab = run(type, c, t, 0.05);
         const ba = run(type, t, c, 0.05);
         if (ab.absolute.estimate === null || ba.absolute.estimate === null) return;
         expect(ab.absolute.estimate + ba.absolute.estimate).toBeCloseTo(0, 9);
-        if (ab.pValue !== null && ba.pValue !== null) expect(Math.abs(ab.pValue - ba.pValue)).toBeLessThan(1e-12);
+        if (ab.absolutePValue !== null && ba.absolutePValue !== null) expect(Math.abs(ab.absolutePValue - ba.absolutePValue)).toBeLessThan(1e-12);
       }),
       { numRuns: runs(200) },
     );
@@ -161,7 +151,7 @@ describe('CUPED with θ = 0 is the unadjusted analysis', () => {
         const vc = sampleVariance(c.n, c.sum, c.sumSquares)!;
         const vt = sampleVariance(t.n, t.sum, t.sumSquares)!;
         const z = (t.sum / t.n - c.sum / c.n) / Math.sqrt(vc / c.n + vt / t.n);
-        close(cuped.pValue, 2 * normalCdf(-Math.abs(z)));
+        close(cuped.absolutePValue, 2 * normalCdf(-Math.abs(z)));
       }),
       { numRuns: runs(200) },
     );
@@ -179,5 +169,116 @@ describe('CUPED with θ = 0 is the unadjusted analysis', () => {
       }),
       { numRuns: runs(200) },
     );
+  });
+});
+
+/**
+ * p < α ⟺ the CI shown with that p-value excludes 0, for the headline pair (`relative` with
+ * `pValue`, or `absolute` when there is no relative uplift) and the absolute pair (`absolute` with
+ * `absolutePValue`), unadjusted and CUPED. A tie — p within 1e-12 of α, or a CI bound within 1e-12
+ * (relative to the estimate) of 0 — may go either way under rounding and is skipped.
+ */
+describe('p < α exactly when the reported CI excludes 0', () => {
+  const TIE = 1e-12;
+  let checked = 0;
+
+  function expectCoherent(interval: Interval, p: number | null, alpha: number, label: string): void {
+    if (p === null || interval.estimate === null || interval.ciLower === null || interval.ciUpper === null) return;
+    const scale = Math.max(1e-300, Math.abs(interval.estimate));
+    if (Math.abs(p - alpha) <= TIE || Math.min(Math.abs(interval.ciLower), Math.abs(interval.ciUpper)) <= TIE * scale) return;
+    const excludes = interval.ciLower > 0 || interval.ciUpper < 0;
+    expect(p < alpha, `${label}: p = ${p}, α = ${alpha}, CI [${interval.ciLower}, ${interval.ciUpper}]`).toBe(excludes);
+    checked += 1;
+  }
+
+  function expectComparisonCoherent(r: { absolute: Interval; relative: Interval; pValue: number | null; absolutePValue: number | null }, alpha: number, label: string): void {
+    const headline = r.relative.estimate !== null ? r.relative : r.absolute;
+    expectCoherent(headline, r.pValue, alpha, `${label} headline`);
+    expectCoherent(r.absolute, r.absolutePValue, alpha, `${label} absolute`);
+    if (r.relative.estimate === null) expect(r.pValue).toBe(r.absolutePValue);
+  }
+
+  /** Small binomial arms too, so that zero-conversion arms and coarse p-values occur. */
+  const anyBinomialArm = fc.oneof(
+    binomialArm,
+    fc.integer({ min: 1, max: 60 }).chain((n) => fc.integer({ min: 0, max: n }).map((x): SampleMoments => ({ n, sum: x, sumSquares: x }))),
+  );
+  /** Two arms whose means differ by a few standard errors, so that p lands near α often. */
+  const nearBoundaryContinuous = fc
+    .record({
+      n: fc.integer({ min: 2, max: 5_000 }),
+      m: fc.integer({ min: 2, max: 5_000 }),
+      mean: fc.double({ min: -100, max: 100, noNaN: true }),
+      vc: fc.double({ min: 1e-2, max: 1e3, noNaN: true }),
+      vt: fc.double({ min: 1e-2, max: 1e3, noNaN: true }),
+      k: fc.double({ min: -4, max: 4, noNaN: true }),
+    })
+    .map(({ n, m, mean, vc, vt, k }): [SampleMoments, SampleMoments] => {
+      const shift = k * Math.sqrt(vc / n + vt / m);
+      return [
+        { n, sum: n * mean, sumSquares: (n - 1) * vc + n * mean * mean },
+        { n: m, sum: m * (mean + shift), sumSquares: (m - 1) * vt + m * (mean + shift) * (mean + shift) },
+      ];
+    });
+  const ratioArm = fc
+    .record({
+      n: fc.integer({ min: 2, max: 5_000 }),
+      md: fc.double({ min: 0.1, max: 10, noNaN: true }),
+      mm: fc.double({ min: -50, max: 500, noNaN: true }),
+      vd: fc.double({ min: 1e-2, max: 10, noNaN: true }),
+      vm: fc.double({ min: 1e-2, max: 1e4, noNaN: true }),
+      corr: fc.double({ min: -0.9, max: 0.9, noNaN: true }),
+    })
+    .map(({ n, md, mm, vd, vm, corr }): RatioMoments => ({
+      n,
+      sumNum: n * mm,
+      sumNum2: (n - 1) * vm + n * mm * mm,
+      sumDen: n * md,
+      sumDen2: (n - 1) * vd + n * md * md,
+      sumNumDen: (n - 1) * corr * Math.sqrt(vm * vd) + n * mm * md,
+    }));
+
+  it('binomial and continuous, unadjusted', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.tuple(fc.constant<'binomial'>('binomial'), anyBinomialArm, anyBinomialArm),
+          fc.tuple(fc.constant<'continuous'>('continuous'), continuousArm, continuousArm),
+          nearBoundaryContinuous.map(([c, t]) => ['continuous', c, t] as const),
+        ),
+        alphaArb,
+        ([type, c, t], alpha) => expectComparisonCoherent(run(type, c, t, alpha), alpha, type),
+      ),
+      { numRuns: runs(1_000) },
+    );
+  });
+
+  it('ratio', () => {
+    fc.assert(
+      fc.property(ratioArm, ratioArm, alphaArb, (c, t, alpha) => {
+        expectComparisonCoherent(compareRatioArms({ variant: 'c', moments: c }, { variant: 't', moments: t }, { alpha }), alpha, 'ratio');
+      }),
+      { numRuns: runs(300) },
+    );
+  });
+
+  it('CUPED (θ pooled over both arms), binomial and continuous', () => {
+    fc.assert(
+      fc.property(typeArb, covariateArm(false), covariateArm(false), alphaArb, (type, c0, t0, alpha) => {
+        const fix = (m: CovariateMoments): CovariateMoments => (type === 'binomial' ? { ...m, sum: Math.round(m.n / 3), sumSquares: Math.round(m.n / 3) } : m);
+        const c = fix(c0);
+        const t = fix(t0);
+        const theta = pooledTheta([c, t]);
+        const xbar = overallCovariateMean([c, t]);
+        if (theta === null || xbar === null) return;
+        const r = compareArmsCuped(type, { variant: 'c', moments: c }, { variant: 't', moments: t }, theta, xbar, { alpha });
+        expectComparisonCoherent(r, alpha, `CUPED ${type}`);
+      }),
+      { numRuns: runs(500) },
+    );
+  });
+
+  it('checked a meaningful number of pairs', () => {
+    expect(checked).toBeGreaterThan(2_000);
   });
 });

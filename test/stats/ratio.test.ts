@@ -21,6 +21,7 @@ interface RatioCase {
     absolute: FixtureInterval;
     relative: FixtureInterval;
     pValue: number;
+    absolutePValue: number;
   };
 }
 
@@ -41,7 +42,8 @@ describe('ratio metrics match numpy', () => {
       expectClose(r.absolute[key], c.expected.absolute[key], `absolute.${key}`);
       expectClose(r.relative[key], c.expected.relative[key], `relative.${key}`);
     }
-    expectClose(r.pValue, c.expected.pValue, 'pValue');
+    expectClose(r.pValue, c.expected.pValue, 'pValue (relative, delta method)');
+    expectClose(r.absolutePValue, c.expected.absolutePValue, 'absolutePValue');
     expectJsonSafe(r);
   });
 });

@@ -27,7 +27,15 @@ describe('decideVerdict', () => {
     expect(v.status).toBe('winner');
     expect(v.variant).toBe('treatment');
     expect(v.proposedTransition).toBe('PROVEN');
-    expect(v.reason).toBe('treatment lifts conversion by +15.0% [+5.8%, +24.2%], p < 0.001.');
+    expect(v.reason).toBe('treatment lifts conversion by +15.0% [+5.8%, +24.2%], p = 0.00141.');
+  });
+
+  it('the p-value in the reason is the one of the relative CI shown: 130/1000 vs 100/1000 is not a winner', () => {
+    // +30 % [−1.9 %, +61.9 %]: the delta-method CI covers 0, so p ≥ α (p = 0.0654); the pooled
+    // two-proportion z-test of the difference (p = 0.0355) used to call this a winner.
+    const v = decideVerdict({ primary: conversion(['control', 1000, 100], ['treatment', 1000, 130]), guardrails: [], warnings: [], useCuped: false }, settings);
+    expect(v.status).toBe('inconclusive');
+    expect(v.reason).toBe('No significant difference on conversion at alpha = 0.05: treatment +30.0% [-1.9%, +61.9%], p = 0.0654.');
   });
 
   it('loser: primary significantly negative; proposes ROLLED_BACK', () => {

@@ -39,14 +39,16 @@ accepted, 11 rejected, one of each reason plus a second wrong_column_count, bad_
 unknown_variant_shape; data_end 2024-03-10T12:00:00Z because the later negative-revenue row is
 rejected):
 - exp-a (control "baseline" by is_control; u7 saw both arms → multipleExposures 1): conversion
-  baseline 2/3, treat 3/4; Δ = 1/12; pooled z = (1/12)/sqrt(5/7·2/7·(1/3+1/4)) = 0.24152,
-  p = 0.80915; unpooled SE sqrt((2/9)/3 + (3/16)/4) = 0.347777, CI 1/12 ± 1.96·SE =
-  [−0.598298, 0.764964]. All match the JSON.
+  baseline 2/3, treat 3/4; Δ = 1/12; unpooled SE sqrt((2/9)/3 + (3/16)/4) = 0.347777, CI
+  1/12 ± 1.96·SE = [−0.598298, 0.764964], z = 0.23961, absolutePValue 0.81063; relative 1/8 with
+  delta-method Var (3/16)/(4·4/9) + (9/16)(2/9)/(3·16/81) = 81/256, SE 9/16, z = 2/9,
+  pValue = 2Φ(−2/9) = 0.82414. All match the JSON.
 - exp-a aov: baseline m = (8000, 0, 1000), d = (2, 0, 1) → 3000, residuals m − 3000d =
   (2000, 0, −2000) → variance 4e6 / d̄² = 4e6; treat m = (4200, 12000, 2500, 0), d = (1, 1, 2, 0)
-  → 4675, variance 33,601,250; z = 1675/sqrt(4e6/3 + 33601250/4) = 0.5369, p = 0.5914. Match.
-- exp-a revenue_per_user: Welch p 0.662809437362079 and CUPED (θ = −0.440740740740741,
-  Δ' = 1417.90123456790, p = 0.701861773104738, variance reduction 0.0624090753553996) agree
+  → 4675, variance 33,601,250; z = 1675/sqrt(4e6/3 + 33601250/4) = 0.5369, absolutePValue
+  0.5914. Match.
+- exp-a revenue_per_user: Welch absolutePValue 0.662809437362079 and CUPED (θ = −0.440740740740741,
+  Δ' = 1417.90123456790, absolutePValue 0.701861773104738, variance reduction 0.0624090753553996) agree
   with R t.test on y and on y − θ(x − x̄) to 15 digits. The CUPED CI bounds differ from R's in
   the 10th digit: scipy 1.10 t.ppf at small non-integer df (here 4.99991) is off by ~4e-10
   relative (R's qt is exact to 1e-16, checked with mpmath); at the public datasets' df the

@@ -3,9 +3,14 @@ event_log_reference.py).
 
 Independent of the TypeScript product: every number comes from pandas / NumPy / SciPy /
 statsmodels, following docs/analysis-definitions.md ("Statistics") and SPEC §4. Where a library
-function exists it is used; the few closed forms that have none (delta-method relative CI,
-ratio-metric delta variance, Welch–Satterthwaite df for the CI quantile) are written out and,
+function exists it is used; the few closed forms that have none (delta-method relative CI and
+test, ratio-metric delta variance, Welch–Satterthwaite df for the CI quantile) are written out and,
 where possible, cross-checked against a second library route with an assert.
+
+p-values: "absolutePValue" is the test of the difference that inverts the absolute CI (unpooled
+z: statsmodels test_proportions_2indep(method='wald'); Welch t: scipy ttest_ind(equal_var=False));
+"pValue" is the delta-method test of the relative uplift that inverts the relative CI (same
+quantile/df), or the absolute one when the control mean is 0 (no relative uplift).
 
 Run with /usr/bin/python3 (pandas 1.5, numpy 1.24, scipy 1.10, statsmodels 0.13).
 """
@@ -14,7 +19,7 @@ import math
 
 import numpy as np
 from scipy import stats
-from statsmodels.stats.proportion import proportions_ztest
+from statsmodels.stats.proportion import test_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 ALPHA = 0.05
@@ -79,6 +84,41 @@ def relative_interval(m_v, m_c, s2_v, s2_c, n_v, n_c, q):
     return interval(est, math.sqrt(var) if var > 0 else None, q)  # zero SE: no interval
 
 
+def complex_step_gradient(g, point, h=1e-30):
+    """∂g/∂v_k = Im g(v + i h e_k) / h (complex-step derivative: no subtraction, no truncation
+    error beyond O(h²); Squire & Trapp 1998)."""
+    point = np.asarray(point, dtype=complex)
+    grad = []
+    for k in range(point.size):
+        v = point.copy()
+        v[k] += 1j * h
+        grad.append(g(v).imag / h)
+    return np.array(grad)
+
+
+def relative_p(m_v, m_c, s2_v, s2_c, n_v, n_c, df=None):
+    """Two-sided delta-method test of Δ/m_c = 0 against N(0, 1) (df None) or t(df): the test that
+    inverts relative_interval's CI. The SE comes from the complex-step gradient of m_v/m_c − 1
+    (exact to rounding for an analytic function), cross-checked against the closed form. None when m_c = 0 or no variances;
+    a zero delta-method variance (m_v = 0 and s2_v = 0) gives 0 (estimate ≠ 0) or 1."""
+    if m_v is None or m_c is None or m_c == 0 or s2_v is None or s2_c is None:
+        return None
+    grad = complex_step_gradient(lambda v: v[0] / v[1] - 1.0, [m_v, m_c])
+    var_numeric = float(grad @ np.diag([s2_v / n_v, s2_c / n_c]) @ grad)
+    var = s2_v / (n_v * m_c ** 2) + m_v ** 2 * s2_c / (n_c * m_c ** 4)
+    assert close(var_numeric, var, 1e-12, 1e-300), (var_numeric, var)
+    est = (m_v - m_c) / m_c
+    if not var > 0:
+        return 0.0 if est != 0 else 1.0
+    z = est / math.sqrt(var)
+    return num(2 * (stats.norm.sf(abs(z)) if df is None else stats.t.sf(abs(z), df)))
+
+
+def headline_p(relative, p_rel, p_abs):
+    """The p-value shown beside the headline CI: the relative one when a relative uplift exists."""
+    return p_rel if relative["estimate"] is not None else p_abs
+
+
 def compare(variant, control, yv, yc, mtype, alpha=ALPHA):
     """Unadjusted comparison of a binomial or continuous metric (no cuped)."""
     yv = np.asarray(yv, dtype=float)
@@ -86,7 +126,7 @@ def compare(variant, control, yv, yc, mtype, alpha=ALPHA):
     sv, sc = arm_summary(variant, yv, mtype), arm_summary(control, yc, mtype)
     n_v, n_c = sv["n"], sc["n"]
     out = {"variant": variant, "control": control, "absolute": interval(None, None, None),
-           "relative": interval(None, None, None), "pValue": None, "cuped": None}
+           "relative": interval(None, None, None), "pValue": None, "absolutePValue": None, "cuped": None}
     if n_v == 0 or n_c == 0:
         return out
     m_v, m_c, s2_v, s2_c = sv["mean"], sc["mean"], sv["variance"], sc["variance"]
@@ -97,13 +137,15 @@ def compare(variant, control, yv, yc, mtype, alpha=ALPHA):
         return out
     a, b = s2_v / n_v, s2_c / n_c
     se = math.sqrt(a + b)
+    df = None
     if mtype == "binomial":
         q = stats.norm.ppf(1 - alpha / 2)
         x_v, x_c = int(round(yv.sum())), int(round(yc.sum()))
         if x_v + x_c in (0, n_v + n_c):  # both arms all 0 or all 1: no test
             p = None
         else:
-            _, p = proportions_ztest([x_v, x_c], [n_v, n_c])  # pooled, two-sided
+            p = test_proportions_2indep(x_v, n_v, x_c, n_c, method="wald", compare="diff").pvalue  # unpooled, two-sided
+            assert close(p, 2 * stats.norm.sf(abs(delta / se)), 1e-9, 1e-15), p
     else:
         df = welch_df(a, b, n_v, n_c)
         q = stats.t.ppf(1 - alpha / 2, df) if df else None
@@ -114,7 +156,9 @@ def compare(variant, control, yv, yc, mtype, alpha=ALPHA):
             assert close(lo, delta - q * se, 1e-7, 1e-9) and close(hi, delta + q * se, 1e-7, 1e-9), (lo, hi)
     out["absolute"] = interval(delta, se if se > 0 else None, q)
     out["relative"] = relative_interval(m_v, m_c, s2_v, s2_c, n_v, n_c, q)
-    out["pValue"] = num(p)
+    p_rel = relative_p(m_v, m_c, s2_v, s2_c, n_v, n_c, df) if se > 0 and (mtype == "binomial" or df) else None
+    out["absolutePValue"] = num(p)
+    out["pValue"] = headline_p(out["relative"], p_rel, num(p))
     return out
 
 
@@ -135,7 +179,7 @@ def cuped_compare(theta, x_mean_all, yv, xv, yc, xc, mtype, alpha=ALPHA):
     yv, xv, yc, xc = (np.asarray(a, dtype=float) for a in (yv, xv, yc, xc))
     n_v, n_c = len(yv), len(yc)
     null = {"theta": theta, "varianceReduction": None, "absolute": interval(None, None, None),
-            "relative": interval(None, None, None), "pValue": None}
+            "relative": interval(None, None, None), "pValue": None, "absolutePValue": None}
     if n_v < 2 or n_c < 2:
         return null
 
@@ -156,6 +200,7 @@ def cuped_compare(theta, x_mean_all, yv, xv, yc, xc, mtype, alpha=ALPHA):
     delta = m_v - m_c
     denom = vy_v / n_v + vy_c / n_c
     vr = 1 - (a + b) / denom if denom > 0 else None
+    df = None
     if mtype == "binomial":
         q = stats.norm.ppf(1 - alpha / 2)
         p = 2 * stats.norm.sf(abs(delta / se)) if se > 0 else None
@@ -172,10 +217,13 @@ def cuped_compare(theta, x_mean_all, yv, xv, yc, xc, mtype, alpha=ALPHA):
             p2 = stats.ttest_ind_from_stats(m_v, math.sqrt(V_v), n_v, m_c, math.sqrt(V_c), n_c, equal_var=False).pvalue
             p3 = stats.ttest_ind(ya_v, ya_c, equal_var=False).pvalue
             assert close(p, p2, 1e-6, 1e-12) and close(p, p3, 1e-6, 1e-12), (p, p2, p3)
+    relative = relative_interval(m_v, m_c, V_v, V_c, n_v, n_c, q)
+    p_rel = relative_p(m_v, m_c, V_v, V_c, n_v, n_c, df) if p is not None else None
     return {"theta": theta, "varianceReduction": num(vr),
             "absolute": interval(delta, se if se > 0 else None, q),
-            "relative": relative_interval(m_v, m_c, V_v, V_c, n_v, n_c, q),
-            "pValue": num(p)}
+            "relative": relative,
+            "pValue": headline_p(relative, p_rel, num(p)),
+            "absolutePValue": num(p)}
 
 
 def ratio_summary(variant, m, d):
@@ -201,7 +249,7 @@ def ratio_summary(variant, m, d):
 def ratio_compare(variant, control, sv, sc, alpha=ALPHA):
     """Ratio comparison from two ratio_summary results: normal CI and z-test on the difference."""
     out = {"variant": variant, "control": control, "absolute": interval(None, None, None),
-           "relative": interval(None, None, None), "pValue": None, "cuped": None}
+           "relative": interval(None, None, None), "pValue": None, "absolutePValue": None, "cuped": None}
     m_v, m_c = sv["mean"], sc["mean"]
     if m_v is None or m_c is None:
         return out
@@ -215,7 +263,10 @@ def ratio_compare(variant, control, sv, sc, alpha=ALPHA):
     q = stats.norm.ppf(1 - alpha / 2)
     out["absolute"] = interval(delta, se if se > 0 else None, q)
     out["relative"] = relative_interval(m_v, m_c, s2_v, s2_c, sv["n"], sc["n"], q)
-    out["pValue"] = num(2 * stats.norm.sf(abs(delta / se))) if se > 0 else None
+    p = num(2 * stats.norm.sf(abs(delta / se))) if se > 0 else None
+    p_rel = relative_p(m_v, m_c, s2_v, s2_c, sv["n"], sc["n"]) if p is not None else None
+    out["absolutePValue"] = p
+    out["pValue"] = headline_p(out["relative"], p_rel, p)
     return out
 
 

@@ -10,7 +10,7 @@ test/fixtures/datasets). Writes test/fixtures/datasets/<case>.json for the cases
 udacity_ab_data and hillstrom. The datasets are read in place and never copied.
 
 Independent of the TypeScript product: pandas for reading / assignment, SciPy and statsmodels for
-the tests (proportions_ztest for binomial p-values, ttest_ind(equal_var=False) for Welch,
+the tests (test_proportions_2indep(wald) for binomial p-values of the difference, ttest_ind(equal_var=False) for Welch, the delta-method test for the relative uplift,
 norm.ppf / t.ppf for quantiles, chisquare for SRM); see reference_stats.py. Conventions:
 docs/analysis-definitions.md and SPEC §3–§4.
 

@@ -41,13 +41,22 @@ prop_data <- list(
   list(name = "treatment with no conversions", xc = 37, nc = 400, xt = 0, nt = 380, level = 0.95),
   list(name = "large arms, 99%", xc = 4821, nc = 50000, xt = 5012, nt = 50000, level = 0.99)
 )
+# prop.test(correct = FALSE)'s interval is the unpooled Wald interval of the difference; its
+# p-value is the pooled score test, which the product no longer reports (docs/analysis-definitions.md,
+# "Statistics": the p-value inverts the CI beside it). The unpooled Wald test is read off R's own
+# interval: SE = (upper - lower) / (2 qnorm(1 - alpha/2)), z = (p_t - p_c) / SE, p = 2 pnorm(-|z|).
 prop <- sapply(prop_data, function(d) {
   r <- suppressWarnings(prop.test(c(d$xt, d$xc), c(d$nt, d$nc), correct = FALSE, conf.level = d$level))
+  se <- (r$conf.int[2] - r$conf.int[1]) / (2 * qnorm(1 - (1 - d$level) / 2))
+  z <- (d$xt / d$nt - d$xc / d$nc) / se
   obj(
     name = str(d$name), alpha = num(1 - d$level),
     control = obj(n = num(d$nc), sum = num(d$xc), sumSquares = num(d$xc)),
     treatment = obj(n = num(d$nt), sum = num(d$xt), sumSquares = num(d$xt)),
-    expected = obj(pValue = num(r$p.value), ciLower = num(r$conf.int[1]), ciUpper = num(r$conf.int[2]))
+    expected = obj(
+      pooledScorePValue = num(r$p.value), waldPValue = num(2 * pnorm(-abs(z))),
+      ciLower = num(r$conf.int[1]), ciUpper = num(r$conf.int[2])
+    )
   )
 })
 
@@ -68,7 +77,7 @@ json <- paste0(
   "{\n",
   '"generatedBy": ', str(command), ",\n",
   '"versions": ', obj(R = str(R.version.string)), ",\n",
-  '"description": "R t.test(var.equal = FALSE), prop.test(correct = FALSE) and chisq.test(p = ...) on seeded data (set.seed(20240502)).",\n',
+  '"description": "R t.test(var.equal = FALSE), prop.test(correct = FALSE) (Wald CI; waldPValue from that CI, pooledScorePValue for reference only) and chisq.test(p = ...) on seeded data (set.seed(20240502)).",\n',
   '"welch": ', arr(paste0("\n ", welch)), ",\n",
   '"twoProportion": ', arr(paste0("\n ", prop)), ",\n",
   '"chiSquare": ', arr(paste0("\n ", chisq)), "\n",

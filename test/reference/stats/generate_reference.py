@@ -9,10 +9,19 @@ Writes test/fixtures/stats/{distributions,binomial,continuous,ratio,cuped,srm,po
 Every file records this command in "generatedBy". Raw per-unit arrays are generated with fixed
 numpy seeds; the TypeScript tests receive only the sufficient statistics (sums computed with
 math.fsum), while every reference number below is computed from the raw arrays by an established
-implementation (scipy.stats.ttest_ind, statsmodels proportions_ztest / CompareMeans /
+implementation (scipy.stats.ttest_ind, statsmodels test_proportions_2indep / CompareMeans /
 confint_proportions_2indep / NormalIndPower, scipy.stats.chisquare) or, where no library has the
 estimator (relative-uplift delta method, ratio delta method, CUPED), by numpy on the raw arrays
 (np.cov / np.var(ddof=1)), independently of the sufficient-statistics formulas in stats/.
+
+p-values (docs/analysis-definitions.md, "Statistics"): every p-value is the test that inverts the
+CI it is reported with. "absolutePValue" tests the difference (unpooled z: statsmodels
+test_proportions_2indep(method='wald') or CompareMeans.ztest_ind(usevar='unequal'); Welch t:
+scipy ttest_ind(equal_var=False)); "pValue" tests the relative uplift with the delta-method SE
+(complex-step gradient of m_t/m_c − 1 and the arms' mean variances, cross-checked against the
+closed form)
+against the same reference distribution (normal, or t with the Welch df of the difference). Each
+case asserts p < α exactly when the matching CI excludes 0.
 """
 import json
 import math
@@ -24,7 +33,7 @@ import scipy
 import statsmodels
 from scipy import optimize, stats
 from statsmodels.stats.power import NormalIndPower, normal_power
-from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 COMMAND = "/usr/bin/python3 test/reference/stats/generate_reference.py"
@@ -75,6 +84,42 @@ def relative_delta(mc, vc, nc, mt, vt, nt, q):
     return {"estimate": f(rel), "ciLower": f(rel - half), "ciUpper": f(rel + half)}
 
 
+def complex_step_gradient(g, point, h=1e-30):
+    """dg/dv_k = Im g(v + i h e_k) / h: the complex-step derivative (Squire & Trapp 1998), exact to
+    rounding for an analytic g (no subtraction, truncation error O(h^2))."""
+    point = np.asarray(point, dtype=complex)
+    grad = []
+    for k in range(point.size):
+        v = point.copy()
+        v[k] += 1j * h
+        grad.append(g(v).imag / h)
+    return np.array(grad)
+
+
+def relative_test(mc, vc, nc, mt, vt, nt, df=None):
+    """Two-sided delta-method test of (mt - mc)/mc = 0: statistic rel / se against N(0, 1) (df None)
+    or Student t with df. se from the complex-step gradient of g(mt, mc) = mt/mc - 1 and the diagonal
+    covariance of the two independent means (vt/nt, vc/nc), cross-checked against the closed form.
+    A zero delta-method variance (mt = 0 and vt = 0) has a point CI: p = 0 unless the estimate is 0."""
+    grad = complex_step_gradient(lambda v: v[0] / v[1] - 1.0, [mt, mc])
+    cov = np.diag([vt / nt, vc / nc])
+    var_numeric = float(grad @ cov @ grad)
+    var = vt / (nt * mc**2) + mt**2 * vc / (nc * mc**4)
+    close(var_numeric, var, 1e-12)
+    rel = (mt - mc) / mc
+    if var == 0:
+        return None, 0.0 if rel != 0 else 1.0
+    stat = rel / math.sqrt(var)
+    p = 2 * (stats.norm.sf(abs(stat)) if df is None else stats.t.sf(abs(stat), df))
+    return f(stat), f(p)
+
+
+def check_coherent(interval, p, alpha):
+    """p < alpha exactly when the CI excludes 0 (ties are not expected in these fixtures)."""
+    excludes = interval["ciLower"] > 0 or interval["ciUpper"] < 0
+    assert (p < alpha) == excludes, (interval, p, alpha)
+
+
 # ---------------------------------------------------------------- distributions (scipy.stats)
 def distributions():
     cases = {
@@ -108,14 +153,21 @@ def binomial():
     ]
     cases = []
     for name, xc, nc, xt, nt, alpha in literal:
-        z, p = proportions_ztest([xt, xc], [nt, nc])  # pooled, two-sided
+        wald = test_proportions_2indep(xt, nt, xc, nc, method="wald", compare="diff")  # unpooled, two-sided
+        z, p_abs = wald.statistic, wald.pvalue
         lo, hi = confint_proportions_2indep(xt, nt, xc, nc, method="wald", compare="diff", alpha=alpha)
         pc, pt = xc / nc, xt / nt
         q = stats.norm.ppf(1 - alpha / 2)
-        # cross-check statsmodels' Wald interval against the textbook formula
+        # cross-check statsmodels' Wald interval and test against the textbook formula
         se = math.sqrt(pt * (1 - pt) / nt + pc * (1 - pc) / nc)
         close(lo, pt - pc - q * se)
         close(hi, pt - pc + q * se)
+        close(z, (pt - pc) / se)
+        absolute = {"estimate": f(pt - pc), "ciLower": f(lo), "ciUpper": f(hi)}
+        relative = relative_delta(pc, pc * (1 - pc), nc, pt, pt * (1 - pt), nt, q)
+        rel_stat, p_rel = relative_test(pc, pc * (1 - pc), nc, pt, pt * (1 - pt), nt)
+        check_coherent(absolute, p_abs, alpha)
+        check_coherent(relative, p_rel, alpha)
         cases.append({
             "name": name,
             "alpha": alpha,
@@ -124,15 +176,17 @@ def binomial():
             "expected": {
                 "meanControl": f(pc), "meanTreatment": f(pt),
                 "varianceControl": f(pc * (1 - pc)), "varianceTreatment": f(pt * (1 - pt)),
-                "absolute": {"estimate": f(pt - pc), "ciLower": f(lo), "ciUpper": f(hi)},
-                "relative": relative_delta(pc, pc * (1 - pc), nc, pt, pt * (1 - pt), nt, q),
+                "absolute": absolute,
+                "relative": relative,
                 "zStatistic": f(z),
-                "pValue": f(p),
+                "absolutePValue": f(p_abs),
+                "relativeStatistic": rel_stat,
+                "pValue": p_rel,
             },
         })
     write(
         "binomial.json",
-        "Binomial arms: statsmodels proportions_ztest (pooled) p-value, confint_proportions_2indep(method='wald', compare='diff') CI, numpy delta-method relative CI with norm.ppf.",
+        "Binomial arms: statsmodels test_proportions_2indep(method='wald', compare='diff') (unpooled z) absolutePValue, confint_proportions_2indep(method='wald', compare='diff') CI; delta-method relative CI with norm.ppf and its z-test as pValue (p < alpha exactly when the matching CI excludes 0).",
         cases,
     )
 
@@ -147,14 +201,21 @@ def welch_reference(c, t, alpha):
     _, _, df = cm.ttest_ind(alternative="two-sided", usevar="unequal")
     vc, vt = np.var(c, ddof=1), np.var(t, ddof=1)
     q = stats.t.ppf(1 - alpha / 2, df)
+    absolute = {"estimate": f(t.mean() - c.mean()), "ciLower": f(lo), "ciUpper": f(hi)}
+    relative = relative_delta(c.mean(), vc, c.size, t.mean(), vt, t.size, q)
+    rel_stat, p_rel = relative_test(c.mean(), vc, c.size, t.mean(), vt, t.size, df)
+    check_coherent(absolute, res.pvalue, alpha)
+    check_coherent(relative, p_rel, alpha)
     return {
         "meanControl": f(c.mean()), "meanTreatment": f(t.mean()),
         "varianceControl": f(vc), "varianceTreatment": f(vt),
-        "absolute": {"estimate": f(t.mean() - c.mean()), "ciLower": f(lo), "ciUpper": f(hi)},
-        "relative": relative_delta(c.mean(), vc, c.size, t.mean(), vt, t.size, q),
+        "absolute": absolute,
+        "relative": relative,
         "df": f(df),
         "tStatistic": f(res.statistic),
-        "pValue": f(res.pvalue),
+        "absolutePValue": f(res.pvalue),
+        "relativeStatistic": rel_stat,
+        "pValue": p_rel,
     }
 
 
@@ -180,7 +241,7 @@ def continuous():
         })
     write(
         "continuous.json",
-        "Continuous arms (seeded numpy default_rng(20240501)): scipy.stats.ttest_ind(equal_var=False) t and p, statsmodels CompareMeans tconfint_diff/ttest_ind(usevar='unequal') CI and Welch df, numpy delta-method relative CI with t.ppf(df).",
+        "Continuous arms (seeded numpy default_rng(20240501)): scipy.stats.ttest_ind(equal_var=False) t and absolutePValue, statsmodels CompareMeans tconfint_diff/ttest_ind(usevar='unequal') CI and Welch df, delta-method relative CI with t.ppf(df) and its t-test (same Welch df) as pValue.",
         cases,
     )
 
@@ -215,6 +276,12 @@ def ratio():
         q = stats.norm.ppf(1 - alpha / 2)
         se = math.sqrt(vc / nc + vt / nt)
         z = (rt - rc) / se
+        absolute = {"estimate": f(rt - rc), "ciLower": f(rt - rc - q * se), "ciUpper": f(rt - rc + q * se)}
+        relative = relative_delta(rc, vc, nc, rt, vt, nt, q)
+        rel_stat, p_rel = relative_test(rc, vc, nc, rt, vt, nt)
+        p_abs = 2 * stats.norm.sf(abs(z))
+        check_coherent(absolute, p_abs, alpha)
+        check_coherent(relative, p_rel, alpha)
         cases.append({
             "name": name,
             "alpha": alpha,
@@ -223,15 +290,17 @@ def ratio():
             "expected": {
                 "meanControl": f(rc), "meanTreatment": f(rt),
                 "varianceControl": f(vc), "varianceTreatment": f(vt),
-                "absolute": {"estimate": f(rt - rc), "ciLower": f(rt - rc - q * se), "ciUpper": f(rt - rc + q * se)},
-                "relative": relative_delta(rc, vc, nc, rt, vt, nt, q),
+                "absolute": absolute,
+                "relative": relative,
                 "zStatistic": f(z),
-                "pValue": f(2 * stats.norm.sf(abs(z))),
+                "absolutePValue": f(p_abs),
+                "relativeStatistic": rel_stat,
+                "pValue": p_rel,
             },
         })
     write(
         "ratio.json",
-        "Ratio metrics (seeded numpy default_rng(7), per-unit revenue/orders): delta-method variance via np.cov(ddof=1) on raw arrays (cross-checked against the linearised per-unit variance), normal CI and z-test via scipy.stats.norm.",
+        "Ratio metrics (seeded numpy default_rng(7), per-unit revenue/orders): delta-method variance via np.cov(ddof=1) on raw arrays (cross-checked against the linearised per-unit variance), normal CI and z-test of the difference (absolutePValue) via scipy.stats.norm; delta-method relative CI and its z-test as pValue.",
         cases,
     )
 
@@ -281,21 +350,35 @@ def cuped():
                 lo, hi = cm.zconfint_diff(alpha=alpha, usevar="unequal")
                 df = None
                 q = stats.norm.ppf(1 - alpha / 2)
-                z, pu = proportions_ztest([yt.sum(), yc.sum()], [yt.size, yc.size])
+                pu = test_proportions_2indep(yt.sum(), yt.size, yc.sum(), yc.size, method="wald", compare="diff").pvalue
                 ulo, uhi = confint_proportions_2indep(yt.sum(), yt.size, yc.sum(), yc.size, method="wald", compare="diff", alpha=alpha)
-                unadjusted = {"absolute": {"estimate": f(yt.mean() - yc.mean()), "ciLower": f(ulo), "ciUpper": f(uhi)}, "pValue": f(pu)}
+                pc_, pt_ = yc.mean(), yt.mean()
+                _, pu_rel = relative_test(pc_, pc_ * (1 - pc_), yc.size, pt_, pt_ * (1 - pt_), yt.size)
+                unadjusted = {
+                    "absolute": {"estimate": f(pt_ - pc_), "ciLower": f(ulo), "ciUpper": f(uhi)},
+                    "relative": relative_delta(pc_, pc_ * (1 - pc_), yc.size, pt_, pt_ * (1 - pt_), yt.size, q),
+                    "absolutePValue": f(pu),
+                    "pValue": pu_rel,
+                }
             reduction = 1 - (vt / yt.size + vc / yc.size) / (np.var(yt, ddof=1) / yt.size + np.var(yc, ddof=1) / yc.size)
+            absolute = {"estimate": f(mt - mc), "ciLower": f(lo), "ciUpper": f(hi)}
+            relative = relative_delta(mc, vc, yc.size, mt, vt, yt.size, q)
+            rel_stat, p_rel = relative_test(mc, vc, yc.size, mt, vt, yt.size, df)
+            check_coherent(absolute, p, alpha)
+            check_coherent(relative, p_rel, alpha)
             comparisons.append({
                 "variant": vname,
                 "unadjusted": unadjusted,
                 "cuped": {
                     "adjustedMeanControl": f(mc), "adjustedMeanTreatment": f(mt),
                     "adjustedVarianceControl": f(vc), "adjustedVarianceTreatment": f(vt),
-                    "absolute": {"estimate": f(mt - mc), "ciLower": f(lo), "ciUpper": f(hi)},
-                    "relative": relative_delta(mc, vc, yc.size, mt, vt, yt.size, q),
+                    "absolute": absolute,
+                    "relative": relative,
                     "df": None if df is None else f(df),
                     "statistic": f(stat),
-                    "pValue": f(p),
+                    "absolutePValue": f(p),
+                    "relativeStatistic": rel_stat,
+                    "pValue": p_rel,
                     "varianceReduction": f(reduction),
                 },
             })
@@ -309,7 +392,7 @@ def cuped():
         })
     write(
         "cuped.json",
-        "CUPED (seeded numpy default_rng(11)): theta = np.cov(y, x)[0,1] / np.var(x, ddof=1) on all arms pooled; adjusted arrays y - theta (x - mean_all(x)); continuous: scipy ttest_ind(equal_var=False) p, statsmodels tconfint_diff(usevar='unequal') CI and df; binomial: statsmodels CompareMeans ztest_ind / zconfint_diff(usevar='unequal'); relative: numpy delta method on adjusted means/variances; varianceReduction from np.var(ddof=1).",
+        "CUPED (seeded numpy default_rng(11)): theta = np.cov(y, x)[0,1] / np.var(x, ddof=1) on all arms pooled; adjusted arrays y - theta (x - mean_all(x)); continuous: scipy ttest_ind(equal_var=False) p, statsmodels tconfint_diff(usevar='unequal') CI and df; binomial: statsmodels CompareMeans ztest_ind / zconfint_diff(usevar='unequal') (absolutePValue); relative: delta method on adjusted means/variances, CI and test (pValue) with the same quantile/df; unadjusted binomial: test_proportions_2indep(method='wald') absolutePValue and delta-method relative pValue; varianceReduction from np.var(ddof=1).",
         cases,
     )
 
