@@ -178,8 +178,11 @@ function wrapConnection(path: string, connection: DuckDBConnection, closeInstanc
   return db;
 }
 
-/** DuckDB memory per thread that a write into a table (or a Parquet file) may hold: about one row group. */
-export const WRITE_MEMORY_PER_THREAD_MIB = 96;
+/**
+ * DuckDB memory per thread that holds a row group: a writer into a table or a Parquet file, or a
+ * reader of a Parquet file whose row groups we did not choose (an input file).
+ */
+export const ROW_GROUP_MEMORY_PER_THREAD_MIB = 96;
 
 /** Bytes of a DuckDB size such as `488.2 MiB`, `2GB`, `512MiB` (null when unreadable). */
 export function parseSize(text: string): number | null {
@@ -190,18 +193,19 @@ export function parseSize(text: string): number | null {
 }
 
 /**
- * Runs `work` with DuckDB's thread count lowered, if need be, so that the writers it starts fit
- * in the memory limit: each thread that writes a table or a Parquet file keeps about one row group
- * (~{@link WRITE_MEMORY_PER_THREAD_MIB} MiB) until it is flushed, so 16 threads writing at once
- * would need more than a 512 MiB limit holds (measured: docs/import.md, "Memory"). Scans and
- * aggregates keep every thread. The count is restored afterwards, whatever happens.
+ * Runs `work` with DuckDB's thread count lowered, if need be, so that the row groups its threads
+ * hold fit in the memory limit: each thread that writes a table or a Parquet file keeps about one
+ * row group (~{@link ROW_GROUP_MEMORY_PER_THREAD_MIB} MiB) until it is flushed, and each thread
+ * that reads an input Parquet file decompresses one of its row groups, so 16 such threads need
+ * more than a 512 MiB limit holds (measured: docs/import.md, "Memory"). Other scans and aggregates
+ * keep every thread. The count is restored afterwards, whatever happens.
  */
-export async function withWriteThreads<T>(db: Database, work: () => Promise<T>): Promise<T> {
+export async function withRowGroupThreads<T>(db: Database, work: () => Promise<T>): Promise<T> {
   const row = (await db.query<{ threads: bigint | number; memory: string }>(
     `SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory`))[0]!;
   const threads = Number(row.threads);
   const memory = parseSize(String(row.memory)) ?? 512 * 1048576;
-  const cap = Math.max(1, Math.floor(memory / (WRITE_MEMORY_PER_THREAD_MIB * 1048576)) - 1);
+  const cap = Math.max(1, Math.floor(memory / (ROW_GROUP_MEMORY_PER_THREAD_MIB * 1048576)) - 1);
   if (threads <= cap) return work();
   await db.run(`SET threads = ${cap}`);
   try {

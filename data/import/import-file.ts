@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { toNumber, withWriteThreads, type Database } from '../database.ts';
+import { toNumber, withRowGroupThreads, type Database } from '../database.ts';
 import { resourceErrorMessage } from '../resource-errors.ts';
 import { DEFAULT_CONVERSION_EVENTS, DEFAULT_EXPOSURE_EVENTS } from '../../contract/settings.ts';
 import { rebuildAssignments } from './assignments.ts';
@@ -186,7 +186,10 @@ export async function importFile(db: Database, path: string, options: ImportOpti
       const resolved = early ?? await resolveHeader(source.header);
       if (resolved.mapping.shape === 'event_log') {
         report('validating', bytes, staged?.lines ?? 0);
-        const prepared = await prepareEventLog(db, source, resolved.mapping, names, !plainFields);
+        // An input Parquet file's row groups are as its writer made them: its readers are bounded.
+        const eventMapping = resolved.mapping;
+        const prepare = (): Promise<PreparedEventLog> => prepareEventLog(db, source, eventMapping, names, !plainFields);
+        const prepared = sniff.format === 'parquet' ? await withRowGroupThreads(db, prepare) : await prepare();
         plan = { kind: 'events', prepared, ...resolved };
       } else {
         const { parsedRows, parseRejects } = await materialiseStage(db, source);
@@ -199,7 +202,7 @@ export async function importFile(db: Database, path: string, options: ImportOpti
     const { signature, mapping } = plan;
 
     // Writers hold a row group per thread: their thread count fits the memory limit.
-    return await withWriteThreads(db, () => db.transaction(async () => {
+    return await withRowGroupThreads(db, () => db.transaction(async () => {
       const fileId = toNumber((await db.query<{ id: bigint }>(`SELECT nextval('file_id_seq') AS id`))[0]!.id)!;
       let counts: { accepted: number; rejected: number; zonelessTimestamps: number };
       let rowsRead: number;

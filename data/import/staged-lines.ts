@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { toNumber, withWriteThreads, type Database } from '../database.ts';
+import { toNumber, withRowGroupThreads, type Database } from '../database.ts';
 
 /**
  * The staged lines: the temp view `stage_plain_lines (n, line)` over a temporary Parquet file, and
@@ -104,7 +104,7 @@ export async function stageLines(db: Database, path: string, spillDirectory: str
     await removeStaleStaging(spillDirectory);
     await db.run('DROP TABLE IF EXISTS stage_line_errors; DROP TABLE IF EXISTS stage_line_scans');
     // Parquet writers hold a row group per thread: their thread count fits the memory limit.
-    await withWriteThreads(db, () => db.run(`COPY (SELECT line FROM read_csv($path, ${LINE_READER_OPTIONS})) TO ${fileSql} (FORMAT parquet, COMPRESSION lz4, ROW_GROUP_SIZE ${STAGED_ROW_GROUP_ROWS})`, { path }));
+    await withRowGroupThreads(db, () => db.run(`COPY (SELECT line FROM read_csv($path, ${LINE_READER_OPTIONS})) TO ${fileSql} (FORMAT parquet, COMPRESSION lz4, ROW_GROUP_SIZE ${STAGED_ROW_GROUP_ROWS})`, { path }));
     await db.run(`CREATE OR REPLACE TEMP TABLE stage_bad_lines AS
                   SELECT line AS n, any_value(csv_line) AS raw,
                          CASE any_value(error_type) WHEN 'INVALID ENCODING' THEN 'not valid UTF-8 (bad bytes shown as U+FFFD)'
