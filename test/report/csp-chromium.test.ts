@@ -23,6 +23,17 @@ import { CONTENT_SECURITY_POLICY as WEBHOST_CSP } from '../../webhost/server.ts'
 import { REPO_ROOT } from '../helpers/shared-datasets.ts';
 import { CHROMIUM } from './report-files.ts';
 
+// The callbacks passed to page.evaluate run in the page; the root project has no DOM types, so
+// the few page globals they use are declared here, for this module only.
+interface PageElement {
+  style: Record<string, string>; append: (...nodes: unknown[]) => void; textContent: string | null; setAttribute: (name: string, value: string) => void;
+}
+declare const document: {
+  body: PageElement; head: PageElement; querySelector: (selector: string) => PageElement | null;
+  createElement: (tag: string) => PageElement; getElementById: (id: string) => PageElement | null;
+};
+declare function getComputedStyle(element: PageElement): Record<string, string>;
+
 const missing = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`;
 if (missing) process.stderr.write(`\n[csp] Chromium checks SKIPPED: ${missing}\n`);
 
