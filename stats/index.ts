@@ -14,6 +14,7 @@ export * from './ratio.ts';
 export * from './cuped.ts';
 export * from './srm.ts';
 export * from './power.ts';
+export * from './multiple-comparisons.ts';
 export * from './format.ts';
 export * from './warnings.ts';
 export * from './verdict.ts';

@@ -5,7 +5,8 @@ Command (run from the repository root; /usr/bin/python3 has scipy 1.10, statsmod
 
     /usr/bin/python3 test/reference/stats/generate_reference.py
 
-Writes test/fixtures/stats/{distributions,binomial,continuous,ratio,cuped,srm,power}.json.
+Writes test/fixtures/stats/{distributions,binomial,continuous,ratio,cuped,srm,power,
+multiple-comparisons}.json.
 Every file records this command in "generatedBy". Raw per-unit arrays are generated with fixed
 numpy seeds; the TypeScript tests receive only the sufficient statistics (sums computed with
 math.fsum), while every reference number below is computed from the raw arrays by an established
@@ -32,6 +33,7 @@ import numpy as np
 import scipy
 import statsmodels
 from scipy import optimize, stats
+from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower, normal_power
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
@@ -473,6 +475,45 @@ def power():
     )
 
 
+# ---------------------------------------------------------------- multiple comparisons (statsmodels multipletests)
+def multiple_comparisons():
+    rng = np.random.default_rng(31)
+    families = [
+        ("four metrics", [0.01, 0.04, 0.03, 0.005], 0.05),
+        ("ties and boundaries", [0.02, 0.02, 0.0, 1.0, 0.5, 0.02], 0.05),
+        ("single comparison", [0.03], 0.05),
+        ("all large", [0.4, 0.9, 0.75], 0.05),
+        ("alpha 0.1, mixed", [0.001, 0.2, 0.049, 0.051, 0.0125, 0.3, 0.09], 0.10),
+        ("with untested comparisons (null)", [0.004, None, 0.03, 0.2, None], 0.05),
+        ("twenty seeded p-values", [float(x) for x in np.concatenate([rng.uniform(0, 0.01, 5), rng.uniform(0, 1, 15)])], 0.05),
+    ]
+    cases = []
+    for name, pvals, alpha in families:
+        present = [i for i, p in enumerate(pvals) if p is not None]
+        arr = np.array([pvals[i] for i in present], dtype=float)
+        m = len(arr)
+        expected = {}
+        for key, method in [("bonferroni", "bonferroni"), ("holm", "holm"), ("benjamini-hochberg", "fdr_bh")]:
+            reject, corrected, _, alpha_bonf = multipletests(arr, alpha=alpha, method=method)
+            full = [None] * len(pvals)
+            for j, i in enumerate(present):
+                full[i] = f(corrected[j])
+            rejected = int(reject.sum())
+            if key == "benjamini-hochberg":
+                # Benjamini & Yekutieli (2005) FCR-adjusted intervals: level 1 - R alpha / m (R = 0 -> alpha / m)
+                interval_alpha = max(1, rejected) * alpha / m
+            else:
+                interval_alpha = alpha_bonf  # statsmodels' Bonferroni alpha / m
+                close(alpha_bonf, alpha / m)
+            expected[key] = {"adjusted": full, "rejected": rejected, "intervalAlpha": f(interval_alpha)}
+        cases.append({"name": name, "alpha": alpha, "pValues": pvals, "expected": expected})
+    write(
+        "multiple-comparisons.json",
+        "statsmodels multipletests(p, alpha, method='bonferroni' | 'holm' | 'fdr_bh'): corrected p-values (nulls = untested comparisons, left out of the family), number rejected; intervalAlpha = alphacBonf (= alpha/m) for Bonferroni and Holm, max(1, R) alpha / m for Benjamini-Hochberg (Benjamini & Yekutieli 2005 FCR intervals, R = rejections).",
+        cases,
+    )
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     distributions()
@@ -482,4 +523,5 @@ if __name__ == "__main__":
     cuped()
     srm()
     power()
+    multiple_comparisons()
     print("wrote", OUT)
