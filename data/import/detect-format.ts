@@ -26,9 +26,24 @@ export interface SniffResult {
   readonly sampleKeys?: readonly string[];
 }
 
-/** Thrown for input the importer cannot read; its message is one line for the user. */
+/**
+ * Thrown for input the importer cannot read; its message is one line for the user. Messages quote
+ * names from the file or its path (a header name with a quoted line break, a file named `a\nb.csv`):
+ * control characters are written as escapes (`\n`, `\u0000`) so the message stays one line
+ * (docs/security.md, "Imported files").
+ */
 export class ImportInputError extends Error {
   override readonly name: string = 'ImportInputError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(oneLine(message), options);
+  }
+}
+
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** `text` with C0/C1 controls, DEL and the Unicode line and paragraph separators escaped. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Thrown when a header is not recognised and no mapping was given: the mapping dialog's cue. */

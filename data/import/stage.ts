@@ -42,13 +42,25 @@ export async function headerBeforeStaging(db: Database, path: string, sniff: Sni
     const { arrowHead } = await import('./arrow-ipc.ts');
     return (await arrowHead(path, 0)).header;
   } catch (error) {
+    if (error instanceof ImportInputError) throw error;
     throw new ImportInputError(`${path}: cannot be read as ${sniff.format.toUpperCase()} (${(error as Error).message.split('\n')[0]})`);
   }
 }
 
+/**
+ * A Parquet file's column names.
+ * @throws ImportInputError for a column named `file_row_number` (any case): the row numbers that
+ * become line numbers are DuckDB's `file_row_number` column, which cannot be read beside a column
+ * of that name (docs/security.md, "Imported files").
+ */
 async function parquetHeader(db: Database, path: string): Promise<string[]> {
-  return (await db.query<{ column_name: string }>('SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet($path))', { path }))
+  const header = (await db.query<{ column_name: string }>('SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet($path))', { path }))
     .map((r) => r.column_name);
+  const clash = header.find((name) => name.toLowerCase() === 'file_row_number');
+  if (clash !== undefined) {
+    throw new ImportInputError(`${path}: column "${clash}": a Parquet column of this name cannot be imported (the importer numbers rows with it); rename it`);
+  }
+  return header;
 }
 
 /**

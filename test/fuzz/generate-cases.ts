@@ -412,7 +412,11 @@ const filesystem: Make = (rng) => {
     default: {
       const name = `${pick(rng, ['my data', 'données', '数据', 'new\nline', 'tab\there', 'quote"d', "it's", '-dash', '\u202ecsv.exe', 'semi;colon', '%s%n', 'emoji😀', '.hidden', 'back\\slash', '$(x)', 'CR\rname'])}${pick(rng, ['.csv', '.tsv', '.ndjson', '.csv.gz'])}`;
       const data = name.endsWith('.ndjson') ? t.rows.map((r) => JSON.stringify(Object.fromEntries(t.header.map((h, i) => [h, r[i]])))).join('\n') : toCsv(t, name.endsWith('.tsv') ? '\t' : ',');
-      return { name: `filesystem/${variant}`, files: [bytes(name, name.endsWith('.gz') ? gzipSync(data) : data)], args: [at(name), ...t.flags] };
+      // Half the time the file is broken or missing, so that an error message has to name it.
+      if (chance(rng, 0.25)) return { name: `filesystem/${variant}-missing`, files: [], args: [at(name), ...t.flags] };
+      const broken = chance(rng, 0.25);
+      const body = broken ? gzipSync(data).subarray(0, 20) : name.endsWith('.gz') ? gzipSync(data) : data;
+      return { name: `filesystem/${variant}${broken ? '-broken' : ''}`, files: [bytes(broken && !name.endsWith('.gz') ? `${name}.gz` : name, body)], args: [at(broken && !name.endsWith('.gz') ? `${name}.gz` : name), ...t.flags] };
     }
   }
 };

@@ -1,0 +1,50 @@
+/**
+ * Inputs the importer's fuzz suite (test/fuzz/) found mishandled, each kept as a small test: the
+ * promise is always exit code 0 or 2 with one line on stderr (docs/security.md, "Imported files").
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { ImportInputError, oneLine } from '../../data/import/detect-format.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { tempDir } from '../helpers/temp-files.ts';
+
+const files = tempDir();
+
+async function writeParquet(path: string, sql: string): Promise<void> {
+  const connection = await (await DuckDBInstance.create(':memory:')).connect();
+  await connection.run(`COPY (${sql}) TO '${path}' (FORMAT parquet)`);
+  connection.closeSync();
+}
+
+describe('fuzz regressions', () => {
+  it('a Parquet column named file_row_number (any case) is refused in one line, not an unexpected error', async () => {
+    for (const name of ['file_row_number', 'FILE_ROW_NUMBER']) {
+      const path = files.path(`${name}.parquet`);
+      await writeParquet(path, `SELECT 'exposure' AS event_name, TIMESTAMP '2026-03-01' AS "timestamp", 'u' || i AS user_id, i AS "${name}" FROM range(3) t(i)`);
+      const run = await runCli(['import', '--db', files.path(`${name}.duckdb`), path]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`^experiment-desk: .*column "${name}": .*rename it\\n$`));
+    }
+  });
+
+  it('a file name or header name with a line break stays one line in an error', async () => {
+    const dir = files.path('odd');
+    mkdirSync(dir, { recursive: true });
+    const missing = await runCli(['import', '--db', files.path('odd.duckdb'), `${dir}/new\nline.csv`]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.split('\n')).toHaveLength(2);
+    expect(missing.stderr).toContain('new\\nline.csv: cannot read file');
+    const path = `${dir}/keys.ndjson`;
+    writeFileSync(path, '{"a\\nb": 1, "c\\r": 2}\n');
+    const header = await runCli(['import', '--db', files.path('odd.duckdb'), path]);
+    expect(header.code).toBe(2);
+    expect(header.stderr.split('\n')).toHaveLength(2);
+    expect(header.stderr).toContain('header not recognised (a\\nb, c\\r)');
+  });
+
+  it('ImportInputError messages escape controls', () => {
+    expect(new ImportInputError('x\ny\r\0\u2028z').message).toBe('x\\ny\\r\\u0000\\u2028z');
+    expect(oneLine('plain, unchanged: été 数据')).toBe('plain, unchanged: été 数据');
+  });
+});
