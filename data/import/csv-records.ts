@@ -50,16 +50,19 @@ export function csvGrammar(delimiter: string): { field: string; record: string; 
  * saved with earlier mappings still match.
  */
 export function normaliseHeader(fields: readonly string[]): string[] {
+  // Without regard to case, as DuckDB's identifiers: `a,A` is `a, A_1` (two names differing only
+  // in case cannot both be columns of the staged relation).
   const seen = new Map<string, number>();
   const taken = new Set<string>();
   return fields.map((raw, i) => {
     const base = raw.trim() === '' ? `column${i}` : raw.trim();
+    const key = base.toLowerCase();
     let name = base;
-    for (let k = seen.get(base) ?? 0; taken.has(name); k++) {
+    for (let k = seen.get(key) ?? 0; taken.has(name.toLowerCase()); k++) {
       name = `${base}_${k + 1}`;
-      seen.set(base, k + 1);
+      seen.set(key, k + 1);
     }
-    taken.add(name);
+    taken.add(name.toLowerCase());
     return name;
   });
 }

@@ -103,15 +103,22 @@ export async function dropStageTables(db: Database): Promise<void> {
 /** NDJSON: every non-blank line is a record; one that is not a JSON object is `malformed_record`. */
 async function ndjsonSource(db: Database, path: string): Promise<StagedSource> {
   const isObject = `CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE FALSE END`;
-  // Keys in order of first appearance: a streaming aggregate over the lines.
+  // Keys in order of first appearance (line, then place in the line): a streaming aggregate.
   const keys = (await db.query<{ key: string }>(`
-    SELECT key FROM (SELECT unnest(json_keys(line)) AS key, n FROM stage_plain_lines WHERE ${isObject})
-    GROUP BY key ORDER BY min(n), key`)).map((r) => r.key);
+    SELECT key FROM (SELECT unnest(json_keys(line)) AS key, unnest(range(len(json_keys(line)))) AS pos, n
+                     FROM stage_plain_lines WHERE ${isObject})
+    GROUP BY key ORDER BY min(n), arg_min(pos, n), key`)).map((r) => r.key);
   if (keys.length === 0) throw new ImportInputError(`${path}: no JSON objects found`);
-  // JSON paths take the key as a bound value, so no key text is spliced into SQL.
+  // JSON paths take the key as a bound value, so no key text is spliced into SQL; a backslash and
+  // a quote in a key are escaped in the path. The empty key has no JSON path: it is not a column
+  // (its values stay in the raw line). Column names follow the CSV header's rules (normaliseHeader:
+  // unique regardless of case, so a later `USER_ID` beside `user_id` becomes `USER_ID_1`).
+  const usable = keys.filter((key) => key !== '');
+  if (usable.length === 0) throw new ImportInputError(`${path}: no JSON objects with named keys found`);
+  const names = normaliseHeader(usable);
   const params: Record<string, string> = {};
-  keys.forEach((key, i) => (params[`k${i}`] = `$."${key.replaceAll('"', '\\"')}"`));
-  const columns = keys.map((key, i) => `CASE WHEN __ok THEN json_extract_string(__raw, $k${i}) END AS ${quoteIdentifier(key)}`).join(', ');
+  usable.forEach((key, i) => (params[`k${i}`] = `$."${key.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`));
+  const columns = names.map((name, i) => `CASE WHEN __ok THEN json_extract_string(__raw, $k${i}) END AS ${quoteIdentifier(name)}`).join(', ');
   const relation = (only?: string): string => `(
     SELECT __line, __raw, CASE WHEN NOT __ok THEN 'malformed_record' END AS __problem,
       CASE WHEN NOT __ok THEN coalesce(__bad, 'not a JSON object') END AS __detail, ${columns}
@@ -119,7 +126,7 @@ async function ndjsonSource(db: Database, path: string): Promise<StagedSource> {
           WHERE line IS NOT NULL AND trim(line) <> '' ${only ? `AND n IN (SELECT line FROM ${only})` : ''}
           UNION ALL
           SELECT n, raw, detail, FALSE FROM stage_bad_lines ${only ? `WHERE n IN (SELECT line FROM ${only})` : ''}))`;
-  return { header: keys, relation, params };
+  return { header: names, relation, params };
 }
 
 /** Parquet: read in place; "line" = row number + 2 (line 1 is the virtual header), raw = the row as JSON. */

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { normaliseHeader } from '../../data/import/csv-records.ts';
 import { ImportInputError, oneLine } from '../../data/import/detect-format.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/temp-files.ts';
@@ -41,6 +42,23 @@ describe('fuzz regressions', () => {
     expect(header.code).toBe(2);
     expect(header.stderr.split('\n')).toHaveLength(2);
     expect(header.stderr).toContain('header not recognised (a\\nb, c\\r)');
+  });
+
+  it('NDJSON keys with a backslash, a quote, no name, or differing only in case import (were unexpected errors)', async () => {
+    const path = files.path('keys2.ndjson');
+    const base = { event_name: 'exposure', timestamp: '2026-03-01T00:00:00Z', experiment_id: 'e1', variant_id: 'control' };
+    writeFileSync(path, `${JSON.stringify({ ...base, user_id: 'u1', 'a\\': 1, 'b"c': 2, '': 3, 'x\\"y': 4, USER_ID: 'other' })}\n`);
+    const run = await runCli(['import', '--db', files.path('keys2.duckdb'), path]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/1 rows read = 1 accepted \+ 0 rejected/);
+  });
+
+  it('CSV header names differing only in case get DuckDB\'s suffixes (was an unexpected error)', async () => {
+    expect(normaliseHeader(['a', 'A', 'b', 'B', 'a', 'A'])).toEqual(['a', 'A_1', 'b', 'B_1', 'a_2', 'A_3']);
+    const path = files.write('case.csv', 'event_name,timestamp,user_id,experiment_id,variant_id,x,X\nexposure,2026-03-01T00:00:00Z,u1,e1,control,1,2\n');
+    const run = await runCli(['import', '--db', files.path('case.duckdb'), path]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/1 rows read = 1 accepted \+ 0 rejected/);
   });
 
   it('ImportInputError messages escape controls', () => {

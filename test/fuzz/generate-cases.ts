@@ -123,7 +123,7 @@ type Make = (rng: Rng) => Omit<FuzzCase, 'seed' | 'index'>;
 
 const structure: Make = (rng) => {
   const t = baseTable(rng);
-  const variant = pick(rng, ['blank-lines', 'no-header', 'header-only', 'duplicate-names', 'empty-names', 'huge-name', 'ragged', 'only-delimiters', 'whitespace-lines', 'header-after-blank']);
+  const variant = pick(rng, ['blank-lines', 'no-header', 'header-only', 'duplicate-names', 'case-duplicate-names', 'empty-names', 'huge-name', 'ragged', 'only-delimiters', 'whitespace-lines', 'header-after-blank']);
   switch (variant) {
     case 'blank-lines': {
       const lines = toCsv(t).split('\n');
@@ -137,6 +137,10 @@ const structure: Make = (rng) => {
       const i = int(rng, 0, t.header.length - 1);
       const header = [...t.header]; header[int(rng, 0, header.length - 1)] = header[i]!;
       return oneCsv(`structure/${variant}`, toCsv({ ...t, header }), t.flags);
+    }
+    case 'case-duplicate-names': {
+      const header = [...t.header, ...t.header.slice(0, int(rng, 1, t.header.length)).map((h) => (chance(rng, 0.5) ? h.toUpperCase() : `${h[0]!.toUpperCase()}${h.slice(1)}`))];
+      return oneCsv(`structure/${variant}`, toCsv({ ...t, header, rows: t.rows.map((r) => [...r, ...r].slice(0, header.length)) }), t.flags);
     }
     case 'empty-names': {
       const header = t.header.map((h) => (chance(rng, 0.4) ? pick(rng, ['', ' ', '""']) : h));
@@ -300,13 +304,14 @@ const ndjson: Make = (rng) => {
   const t = baseTable(rng, int(rng, 1, 30));
   const objects = t.rows.map((r) => Object.fromEntries(t.header.map((h, i) => [h, r[i]])));
   const lines = objects.map((o) => JSON.stringify(o));
-  const variant = pick(rng, ['not-objects', 'nested', 'duplicate-keys', 'huge-numbers', 'truncated', 'mixed-keys', 'typed-values', 'blank-and-bom', 'array-file', 'deep']);
+  const variant = pick(rng, ['not-objects', 'nested', 'duplicate-keys', 'huge-numbers', 'truncated', 'mixed-keys', 'typed-values', 'blank-and-bom', 'array-file', 'deep', 'odd-keys']);
   switch (variant) {
     case 'not-objects': for (let i = 0; i < lines.length; i++) if (chance(rng, 0.3)) lines[i] = pick(rng, ['1', '"x"', 'null', '[]', '[1,2]', 'true', '{', '}', 'NaN', '{"a":}', '// c']); break;
     case 'nested': for (let i = 0; i < lines.length; i++) if (chance(rng, 0.5)) lines[i] = JSON.stringify({ ...objects[i], user_id: { id: objects[i]!.user_id }, timestamp: [objects[i]!.timestamp], extra: { a: [1, { b: null }] } }); break;
     case 'duplicate-keys': for (let i = 0; i < lines.length; i++) if (chance(rng, 0.5)) lines[i] = lines[i]!.replace('{', `{"user_id":"dup","variant_id":"other",`); break;
     case 'huge-numbers': for (let i = 0; i < lines.length; i++) if (chance(rng, 0.5)) lines[i] = lines[i]!.replace(/"revenue_cents":"[^"]*"|"spend":"[^"]*"/, (m) => `${m.split(':')[0]}:${pick(rng, ['1e309', '-1e309', '123456789012345678901234567890', '1e19', '-0', '1' + '0'.repeat(400), '0.000000000000000000000001'])}`); break;
     case 'truncated': lines[lines.length - 1] = lines[lines.length - 1]!.slice(0, int(rng, 0, lines[lines.length - 1]!.length - 1)); break;
+    case 'odd-keys': for (let i = 0; i < lines.length; i++) if (chance(rng, 0.5)) lines[i] = JSON.stringify({ ...objects[i], [pick(rng, ['', ' ', 'a\\', 'b"c', 'x\\"y', 'USER_ID', 'Event_Name', '$.a', '$[0]', 'a\nb', '\u0000', "q'uote", 'user_id '])]: pick(rng, ['1', 'u9', null]) }); break;
     case 'mixed-keys': for (let i = 0; i < lines.length; i++) if (chance(rng, 0.4)) lines[i] = JSON.stringify({ other: i, [`k${i}`]: 'v' }); break;
     case 'typed-values': for (let i = 0; i < lines.length; i++) lines[i] = JSON.stringify({ ...objects[i], timestamp: pick(rng, [1772359200000, 1.7e12, -1, 1e300, true, null, '2026-03-01']), user_id: pick(rng, [1, 2.5, null, true, 'u1']) }); break;
     case 'blank-and-bom': return { name: `ndjson/${variant}`, files: [bytes('data.ndjson', `\ufeff${lines.join('\n\n  \n')}\r\n`)], args: [at('data.ndjson'), ...t.flags] };
