@@ -13,7 +13,7 @@
  */
 import { open } from 'node:fs/promises';
 import { DataType, RecordBatchReader, TimeUnit, type Field, type Vector } from 'apache-arrow';
-import { DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
 import { quoteIdentifier, type Database } from '../database.ts';
 import { checkColumnNames } from './detect-format.ts';
 
@@ -158,8 +158,9 @@ export async function arrowDistinct(path: string, column: string, limit: number)
 }
 
 /**
- * Reads the Arrow IPC file or stream `path` into the temp table `table`: the header's columns as
- * VARCHAR, in file order. `onRows` hears the rows written so far and, for a file (whose footer
+ * Reads the Arrow IPC file or stream `path` into the temp table `table`: `__row` (the row's
+ * 0-based position in the file: DuckDB's `rowid` is hidden by a column named `rowid`), then the
+ * header's columns as VARCHAR, in file order. `onRows` hears the rows written so far and, for a file (whose footer
  * counts its batches), the share of batches read; `signal` stops between batches.
  * @throws Error when the file is not valid Arrow IPC (the caller names the file).
  */
@@ -170,8 +171,8 @@ export async function stageArrowIpc(
   try {
     const { fields } = source;
     const header = fields.map((f) => f.name);
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} (${header.map((name) => `${quoteIdentifier(name)} VARCHAR`).join(', ')})`);
-    const types = header.map(() => VARCHAR);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} (__row BIGINT, ${header.map((name) => `${quoteIdentifier(name)} VARCHAR`).join(', ')})`);
+    const types = [BIGINT, ...header.map(() => VARCHAR)];
     let rows = 0;
     let batches = 0;
     await db.append(table, async (appendChunk) => {
@@ -181,7 +182,8 @@ export async function stageArrowIpc(
         for (let start = 0; start < count; start += CHUNK_ROWS) {
           const end = Math.min(count, start + CHUNK_ROWS);
           const chunk = DuckDBDataChunk.create(types, end - start);
-          chunk.setColumns(texts.map((column) => column.slice(start, end)));
+          const positions = Array.from({ length: end - start }, (_, k) => BigInt(rows + start + k));
+          chunk.setColumns([positions, ...texts.map((column) => column.slice(start, end))]);
           appendChunk(chunk);
         }
         rows += count;

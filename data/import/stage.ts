@@ -148,7 +148,7 @@ async function arrowSource(db: Database, path: string, options: StageOptions): P
   const columns = header.map((name) => quoteIdentifier(name)).join(', ');
   const rawObject = header.map((name) => `${quoteIdentifier(name)} := ${quoteIdentifier(name)}`).join(', ');
   // Rows were appended in file order: "line" = row number + 1, as for Parquet.
-  const line = 'rowid - (SELECT min(rowid) FROM stage_arrow) + 2';
+  const line = '__row + 2';
   const relation = (only?: string): string => `(
     SELECT ${line} AS __line, CAST(to_json(struct_pack(${rawObject})) AS VARCHAR) AS __raw,
       NULL::VARCHAR AS __problem, NULL::VARCHAR AS __detail, ${columns}

@@ -61,6 +61,26 @@ describe('fuzz regressions', () => {
     expect(run.stdout).toMatch(/1 rows read = 1 accepted \+ 0 rejected/);
   });
 
+  it('an Arrow column named rowid imports, with line numbers from the row positions (was an unexpected error)', async () => {
+    const { tableFromArrays, tableToIPC } = await import('apache-arrow');
+    const path = files.path('rowid.arrow');
+    writeFileSync(path, tableToIPC(tableFromArrays({
+      event_name: ['exposure', 'exposure', 'exposure'], timestamp: ['2026-03-01T00:00:00Z', 'bad', '2026-03-01T00:00:00Z'], user_id: ['u1', 'u2', 'u3'],
+      experiment_id: ['e1', 'e1', 'e1'], variant_id: ['control', 'B', 'B'], rowid: ['x', 'y', 'z'],
+    }), 'file'));
+    const dbPath = files.path('rowid.duckdb');
+    const run = await runCli(['import', '--db', dbPath, path]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/3 rows read = 2 accepted \+ 1 rejected/);
+    const { openDatabase } = await import('../../data/database.ts');
+    const db = await openDatabase(dbPath);
+    try {
+      expect((await db.query<{ line: bigint }>('SELECT line FROM rejects')).map((r) => Number(r.line))).toEqual([3]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('ImportInputError messages escape controls', () => {
     expect(new ImportInputError('x\ny\r\0\u2028z').message).toBe('x\\ny\\r\\u0000\\u2028z');
     expect(oneLine('plain, unchanged: été 数据')).toBe('plain, unchanged: été 数据');
