@@ -121,18 +121,40 @@ export function analyzeExperiment(frame: ExperimentFrame, settings: AnalysisSett
   };
 }
 
+/**
+ * Power of the primary metric (docs/analysis-definitions.md, "Statistics"): the units per variant
+ * needed use the control's and each treatment's own variance, scaled by (1 − r) with r the CUPED
+ * variance reduction of that comparison when CUPED is in force (the verdict uses the CUPED result,
+ * see `effectiveComparison`); the largest requirement over the treatments is reported. The achieved
+ * MDE is that of the smallest treatment arm, on the same variances.
+ */
 function powerReport(primary: MetricResult, armUnits: readonly number[], runtimeDays: number | null, settings: AnalysisSettings): PowerReport {
   const control = primary.variants[0];
-  const smallestTreatment = primary.variants.slice(1).reduce<(typeof primary.variants)[number] | undefined>(
+  const treatments = primary.variants.slice(1);
+  const smallestTreatment = treatments.reduce<(typeof primary.variants)[number] | undefined>(
     (smallest, v) => (!smallest || v.n < smallest.n ? v : smallest), undefined);
   const powerSettings = { alpha: settings.alpha, power: settings.power, relativeMde: settings.mde };
-  const requiredPerVariant = control && control.mean !== null && control.variance !== null
-    ? requiredSampleSizePerArm({ type: primary.type, mean: control.mean, variance: control.variance, settings: powerSettings })
-    : null;
+  /** CUPED variance reduction of the comparison with `variant` when CUPED decides, else null. */
+  const reductionFor = (variant: string): number | null => {
+    const c = primary.comparisons.find((x) => x.variant === variant);
+    return settings.cuped && c?.cuped && c.cuped.pValue !== null ? c.cuped.varianceReduction : null;
+  };
+  let requiredPerVariant: number | null = null;
+  if (control && control.mean !== null && control.variance !== null) {
+    const perTreatment = treatments
+      .filter((t) => t.variance !== null)
+      .map((t) => requiredSampleSizePerArm({
+        type: primary.type, mean: control.mean as number, variance: control.variance as number,
+        varianceTreatment: t.variance as number, varianceReduction: reductionFor(t.variant), settings: powerSettings,
+      }));
+    requiredPerVariant = perTreatment.length > 0
+      ? (perTreatment.some((n) => n === null) ? null : Math.max(...(perTreatment as number[])))
+      : requiredSampleSizePerArm({ type: primary.type, mean: control.mean, variance: control.variance, settings: powerSettings });
+  }
   const achievedMde = control && smallestTreatment && control.mean !== null && control.variance !== null && smallestTreatment.variance !== null
     ? achievedRelativeMde({
       mean: control.mean, varianceControl: control.variance, varianceTreatment: smallestTreatment.variance,
-      nControl: control.n, nTreatment: smallestTreatment.n, settings: powerSettings,
+      nControl: control.n, nTreatment: smallestTreatment.n, varianceReduction: reductionFor(smallestTreatment.variant), settings: powerSettings,
     })
     : null;
   const smallest = armUnits.length > 0 ? Math.min(...armUnits) : 0;

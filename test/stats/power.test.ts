@@ -1,4 +1,7 @@
-/** Power and sample size against statsmodels NormalIndPower (test/fixtures/stats/power.json). */
+/**
+ * Power and sample size against statsmodels NormalIndPower (test/fixtures/stats/power.json),
+ * including each arm's own variance and the CUPED variance reduction.
+ */
 import { describe, expect, it } from 'vitest';
 import type { MetricType } from '../../stats/index.ts';
 import {
@@ -29,8 +32,19 @@ interface PowerFixture {
       varianceTreatment: number;
       nControl: number;
       nTreatment: number;
+      varianceReduction?: number;
       settings: { alpha: number; power: number };
       expected: { solvePowerEffectSize: number; relativeMde: number };
+    }[];
+    perArmVariance: {
+      name: string;
+      type: MetricType;
+      mean: number;
+      variance: number;
+      varianceTreatment: number;
+      varianceReduction: number | null;
+      settings: { alpha: number; power: number; relativeMde: number };
+      expected: { solvePower: number; unrounded: number; perArm: number };
     }[];
   };
 }
@@ -57,6 +71,34 @@ describe('requiredSampleSizePerArm = statsmodels NormalIndPower().solve_power(ef
   });
 });
 
+describe('requiredSampleSizePerArm with each arm\'s variance and CUPED = NormalIndPower with σ̄² = (1 − r)(V_c + V_t)/2', () => {
+  it.each(fx.perArmVariance)('$name', (c) => {
+    const args = { type: c.type, mean: c.mean, variance: c.variance, varianceTreatment: c.varianceTreatment, varianceReduction: c.varianceReduction, settings: c.settings };
+    expectClose(requiredSampleSizeUnrounded(args), c.expected.unrounded, 'unrounded n (tight root)');
+    expectClose(requiredSampleSizeUnrounded(args), c.expected.solvePower, 'unrounded n (solve_power)', 1e-6);
+    expect(requiredSampleSizePerArm(args)).toBe(c.expected.perArm);
+  });
+
+  it('the treatment variance defaults to the control\'s, r to 0; CUPED scales n by (1 − r)', () => {
+    const settings = { alpha: 0.05, power: 0.8, relativeMde: 0.05 };
+    const base = requiredSampleSizeUnrounded({ type: 'continuous', mean: 10, variance: 4, settings })!;
+    expect(requiredSampleSizeUnrounded({ type: 'continuous', mean: 10, variance: 4, varianceTreatment: 4, varianceReduction: null, settings })).toBe(base);
+    expectClose(requiredSampleSizeUnrounded({ type: 'continuous', mean: 10, variance: 4, varianceTreatment: 8, settings }), base * 1.5, 'V_t = 2 V_c', 1e-12);
+    expectClose(requiredSampleSizeUnrounded({ type: 'continuous', mean: 10, variance: 4, varianceReduction: 0.25, settings }), base * 0.75, 'r = 0.25', 1e-12);
+    const n = requiredSampleSizeUnrounded({ type: 'continuous', mean: 10, variance: 4, varianceTreatment: 9, varianceReduction: 0.3, settings })!;
+    const mde = achievedRelativeMde({ mean: 10, varianceControl: 4, varianceTreatment: 9, nControl: n, nTreatment: n, varianceReduction: 0.3, settings });
+    expectClose(mde, 0.05, 'round trip with per-arm variances and CUPED', 1e-12);
+  });
+
+  it('is null for r ≥ 1, a non-finite r or a negative treatment variance', () => {
+    const settings = { alpha: 0.05, power: 0.8, relativeMde: 0.05 };
+    for (const extra of [{ varianceReduction: 1 }, { varianceReduction: Number.NaN }, { varianceTreatment: -1 }, { varianceTreatment: Number.POSITIVE_INFINITY }]) {
+      expect(requiredSampleSizePerArm({ type: 'continuous', mean: 1, variance: 1, ...extra, settings })).toBeNull();
+    }
+    expect(achievedRelativeMde({ mean: 1, varianceControl: 1, varianceTreatment: 1, nControl: 10, nTreatment: 10, varianceReduction: 1, settings })).toBeNull();
+  });
+});
+
 describe('noncentralityForPower solves statsmodels normal_power exactly', () => {
   it.each(fx.noncentrality)('α = $alpha, power = $power', (c) => {
     const k = noncentralityForPower(c.alpha, c.power);
@@ -69,7 +111,7 @@ describe('achievedRelativeMde = statsmodels solve_power(nobs1, ratio) · σ / |m
   it.each(fx.achievedMde)('$name', (c) => {
     const mde = achievedRelativeMde(c);
     expectClose(mde, c.expected.relativeMde, 'relative MDE');
-    const sigma = Math.sqrt(c.varianceControl);
+    const sigma = Math.sqrt((1 - (c.varianceReduction ?? 0)) * c.varianceControl);
     expectClose(mde! * Math.abs(c.mean) / sigma, c.expected.solvePowerEffectSize, 'vs solve_power (loose tolerance)', 1e-4);
   });
 

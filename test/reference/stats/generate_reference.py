@@ -6,7 +6,7 @@ Command (run from the repository root; /usr/bin/python3 has scipy 1.10, statsmod
     /usr/bin/python3 test/reference/stats/generate_reference.py
 
 Writes test/fixtures/stats/{distributions,binomial,continuous,ratio,cuped,srm,power,
-multiple-comparisons}.json.
+multiple-comparisons,bayesian}.json.
 Every file records this command in "generatedBy". Raw per-unit arrays are generated with fixed
 numpy seeds; the TypeScript tests receive only the sufficient statistics (sums computed with
 math.fsum), while every reference number below is computed from the raw arrays by an established
@@ -32,7 +32,7 @@ import sys
 import numpy as np
 import scipy
 import statsmodels
-from scipy import optimize, stats
+from scipy import integrate, optimize, stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower, normal_power
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
@@ -468,10 +468,74 @@ def power():
             "nControl": nc, "nTreatment": nt, "settings": {"alpha": alpha, "power": pw},
             "expected": {"solvePowerEffectSize": f(d_sm), "effectSize": f(d_tight), "relativeMde": f(d_tight * math.sqrt(variance) / abs(mean))},
         })
+    # Each arm's own variance and CUPED: the z-test sees (1 - r)(V_c + V_t)/n, i.e. NormalIndPower with
+    # the pooled sigma_bar^2 = (1 - r)(V_c + V_t)/2 (docs/analysis-definitions.md, "Statistics").
+    def solve_n(es, alpha, pw):
+        n_sm = analysis.solve_power(effect_size=es, nobs1=None, alpha=alpha, power=pw, ratio=1.0, alternative="two-sided")
+        g = lambda n: analysis.power(es, n, alpha, ratio=1.0, alternative="two-sided") - pw
+        n_tight = optimize.brentq(g, 1e-6, 10 * n_sm + 10, xtol=1e-13, rtol=4 * np.finfo(float).eps, maxiter=500)
+        assert math.ceil(n_sm) == math.ceil(n_tight), (n_sm, n_tight)
+        return n_sm, n_tight
+
+    per_arm = []
+    literal = [
+        # binomial: treatment variance under the alternative p_t = p_c (1 + MDE)
+        ("binomial 10% -> 10.5%, per-arm variances", "binomial", 0.1, 0.09, 0.105 * 0.895, None, 0.05, 0.8, 0.05),
+        ("continuous, treatment variance 1.5x", "continuous", 5000.0, 2.5e7, 3.75e7, None, 0.05, 0.8, 0.02),
+        ("continuous, CUPED r = 0.3", "continuous", 5000.0, 2.5e7, 2.5e7, 0.3, 0.05, 0.8, 0.02),
+        ("binomial, per-arm variances and CUPED r = 0.12, alpha 0.01, power 0.9", "binomial", 0.03, 0.03 * 0.97, 0.033 * 0.967, 0.12, 0.01, 0.9, 0.10),
+        ("CUPED adding variance, r = -0.05", "continuous", 10.0, 16.0, 20.0, -0.05, 0.2, 0.8, 0.1),
+    ]
+    for name, kind, mean, vc, vt, r, alpha, pw, mde in literal:
+        sigma_bar = math.sqrt((1 - (r or 0.0)) * (vc + vt) / 2)
+        es = mde * abs(mean) / sigma_bar
+        n_sm, n_tight = solve_n(es, alpha, pw)
+        per_arm.append({
+            "name": name, "type": kind, "mean": mean, "variance": vc, "varianceTreatment": vt, "varianceReduction": r,
+            "settings": {"alpha": alpha, "power": pw, "relativeMde": mde},
+            "effectSize": f(es),
+            "expected": {"solvePower": f(n_sm), "unrounded": f(n_tight), "perArm": math.ceil(n_tight)},
+        })
+
+    # CUPED from raw arrays (seeded numpy default_rng(41)): theta pooled, adjusted arrays y - theta (x - xbar);
+    # the required n from the adjusted per-arm variances must equal the one from r and the unadjusted ones.
+    rng = np.random.default_rng(41)
+    n_arm = 4000
+    xc, xt = rng.gamma(2.0, 25.0, n_arm), rng.gamma(2.0, 25.0, n_arm)
+    yc = 10 + 0.7 * xc + rng.normal(0, 30, n_arm)
+    yt = 12 + 0.7 * xt + rng.normal(0, 36, n_arm)
+    x_all, y_all = np.concatenate([xc, xt]), np.concatenate([yc, yt])
+    theta = np.cov(y_all, x_all, ddof=1)[0, 1] / np.var(x_all, ddof=1)
+    xbar = x_all.mean()
+    ac, at = yc - theta * (xc - xbar), yt - theta * (xt - xbar)
+    vc, vt = np.var(yc, ddof=1), np.var(yt, ddof=1)
+    vac, vat = np.var(ac, ddof=1), np.var(at, ddof=1)
+    r = 1 - (vat / n_arm + vac / n_arm) / (vt / n_arm + vc / n_arm)
+    alpha, pw, mde = 0.05, 0.8, 0.03
+    es = mde * abs(yc.mean()) / math.sqrt((vac + vat) / 2)
+    n_sm, n_tight = solve_n(es, alpha, pw)
+    per_arm.append({
+        "name": "CUPED from seeded raw arrays (r from the data)", "type": "continuous", "mean": f(yc.mean()),
+        "variance": f(vc), "varianceTreatment": f(vt), "varianceReduction": f(r),
+        "settings": {"alpha": alpha, "power": pw, "relativeMde": mde},
+        "effectSize": f(es),
+        "expected": {"solvePower": f(n_sm), "unrounded": f(n_tight), "perArm": math.ceil(n_tight)},
+    })
+
+    for name, mean, variance, nc, nt, alpha, pw, r in [("equal arms, CUPED r = 0.4", 0.1, 0.09, 20000, 20000, 0.05, 0.8, 0.4)]:
+        ratio_ = nt / nc
+        d_sm = analysis.solve_power(effect_size=None, nobs1=nc, alpha=alpha, power=pw, ratio=ratio_, alternative="two-sided")
+        g = lambda d: analysis.power(d, nc, alpha, ratio=ratio_, alternative="two-sided") - pw
+        d_tight = optimize.brentq(g, 1e-9, 10.0, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
+        achieved.append({
+            "name": name, "mean": mean, "varianceControl": variance, "varianceTreatment": variance,
+            "nControl": nc, "nTreatment": nt, "varianceReduction": r, "settings": {"alpha": alpha, "power": pw},
+            "expected": {"solvePowerEffectSize": f(d_sm), "effectSize": f(d_tight), "relativeMde": f(d_tight * math.sqrt((1 - r) * variance) / abs(mean))},
+        })
     write(
         "power.json",
-        "statsmodels NormalIndPower (two-sided, both tails): solve_power results, and the same roots of NormalIndPower().power / normal_power found with scipy brentq at xtol 1e-13 (solve_power's own tolerance is ~1e-5).",
-        {"requiredSampleSize": required, "noncentrality": noncentrality, "achievedMde": achieved},
+        "statsmodels NormalIndPower (two-sided, both tails): solve_power results, and the same roots of NormalIndPower().power / normal_power found with scipy brentq at xtol 1e-13 (solve_power's own tolerance is ~1e-5). perArmVariance: effect size delta / sigma_bar with sigma_bar^2 = (1 - r)(V_c + V_t)/2 (each arm's variance, CUPED variance reduction r); the last case takes r and the adjusted variances from seeded raw arrays (default_rng(41)).",
+        {"requiredSampleSize": required, "noncentrality": noncentrality, "achievedMde": achieved, "perArmVariance": per_arm},
     )
 
 
@@ -514,6 +578,72 @@ def multiple_comparisons():
     )
 
 
+# ---------------------------------------------------------------- Bayesian (numerical integration + Monte Carlo)
+def bayesian():
+    """Gaussian model on the relative effect: d ~ N(delta, v) (delta-method v from the raw arrays),
+    prior delta ~ N(mu0, s0^2) or flat. The posterior moments come from scipy.integrate.quad of
+    prior x likelihood (not the conjugate formula); chance to win and risks from scipy.stats
+    (norm.sf, truncnorm.mean) on that posterior; a Monte Carlo check draws 4e6 values from it with
+    numpy default_rng(2024) and records the estimates with their standard errors."""
+    rng = np.random.default_rng(17)
+    mc_rng = np.random.default_rng(2024)
+    draws_n = 4_000_000
+    zero_inflated = lambda n, p: np.where(rng.random(n) < p, np.round(rng.lognormal(8.0, 0.8, n) * 100), 0.0)
+    data = [
+        ("binomial 10.0% vs 11.5%, default prior", "binomial", (rng.random(4000) < 0.100).astype(float), (rng.random(4000) < 0.115).astype(float), 0.05, {"mean": 0.0, "variance": 0.09, "proper": True}),
+        ("binomial small arms, prior pulls towards 0", "binomial", (rng.random(120) < 0.1).astype(float), (rng.random(110) < 0.2).astype(float), 0.05, {"mean": 0.0, "variance": 0.09, "proper": True}),
+        ("continuous revenue, flat prior, alpha 0.1", "continuous", zero_inflated(3000, 0.08), zero_inflated(3000, 0.085), 0.10, {"mean": 0.0, "variance": 0.09, "proper": False}),
+        ("continuous negative effect, informative prior N(0.02, 0.05^2)", "continuous", rng.normal(50, 20, 800), rng.normal(47, 20, 790), 0.05, {"mean": 0.02, "variance": 0.0025, "proper": True}),
+    ]
+    cases = []
+    for name, kind, c, t, alpha, prior in data:
+        nc, nt = c.size, t.size
+        mc, mt = c.mean(), t.mean()
+        if kind == "binomial":
+            vc, vt = mc * (1 - mc), mt * (1 - mt)
+        else:
+            vc, vt = np.var(c, ddof=1), np.var(t, ddof=1)
+        d = (mt - mc) / mc
+        v = vt / (nt * mc**2) + mt**2 * vc / (nc * mc**4)
+        like = lambda x: stats.norm.pdf(d, loc=x, scale=math.sqrt(v))
+        dens = (lambda x: like(x) * stats.norm.pdf(x, prior["mean"], math.sqrt(prior["variance"]))) if prior["proper"] else like
+        lo, hi = d - 40 * math.sqrt(v), d + 40 * math.sqrt(v)
+        quad = lambda g: integrate.quad(g, lo, hi, points=[d], epsabs=0, epsrel=1e-13, limit=500)[0]
+        z = quad(dens)
+        post_mean = quad(lambda x: x * dens(x)) / z
+        post_var = quad(lambda x: (x - post_mean) ** 2 * dens(x)) / z
+        sd = math.sqrt(post_var)
+        ctw = stats.norm.sf(0, post_mean, sd)
+        a0 = (0 - post_mean) / sd
+        # E[max(-delta, 0)] = P(delta < 0) * -E[delta | delta < 0]; E[max(delta, 0)] = P(delta > 0) * E[delta | delta > 0]
+        risk_trt = -stats.norm.cdf(0, post_mean, sd) * stats.truncnorm.mean(-np.inf, a0, loc=post_mean, scale=sd)
+        risk_ctrl = ctw * stats.truncnorm.mean(a0, np.inf, loc=post_mean, scale=sd)
+        lo_ci, hi_ci = stats.norm.ppf([alpha / 2, 1 - alpha / 2], post_mean, sd)
+        x = mc_rng.normal(post_mean, sd, draws_n)
+        mc_est = {
+            "chanceToBeatControl": f(np.mean(x > 0)), "chanceToBeatControlSe": f(np.sqrt(np.mean(x > 0) * (1 - np.mean(x > 0)) / draws_n)),
+            "riskTreatment": f(np.mean(np.maximum(-x, 0))), "riskTreatmentSe": f(np.std(np.maximum(-x, 0)) / math.sqrt(draws_n)),
+            "riskControl": f(np.mean(np.maximum(x, 0))), "riskControlSe": f(np.std(np.maximum(x, 0)) / math.sqrt(draws_n)),
+            "ciLower": f(np.quantile(x, alpha / 2)), "ciUpper": f(np.quantile(x, 1 - alpha / 2)),
+        }
+        cases.append({
+            "name": name, "type": kind, "alpha": alpha, "prior": prior,
+            "control": moments(c), "treatment": moments(t),
+            "expected": {
+                "dataMean": f(d), "dataVariance": f(v),
+                "posteriorMean": f(post_mean), "posteriorVariance": f(post_var),
+                "relative": {"estimate": f(post_mean), "ciLower": f(lo_ci), "ciUpper": f(hi_ci)},
+                "chanceToBeatControl": f(ctw), "riskTreatment": f(risk_trt), "riskControl": f(risk_ctrl),
+                "monteCarlo": mc_est,
+            },
+        })
+    write(
+        "bayesian.json",
+        "Gaussian model on the relative effect (seeded numpy default_rng(17) arms): delta-method likelihood N(d, v); posterior moments by scipy.integrate.quad of prior x likelihood; chance to beat control norm.sf, risks via scipy.stats.truncnorm.mean, equal-tailed credible interval norm.ppf; monteCarlo: 4e6 posterior draws with default_rng(2024) and their standard errors.",
+        cases,
+    )
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     distributions()
@@ -524,4 +654,5 @@ if __name__ == "__main__":
     srm()
     power()
     multiple_comparisons()
+    bayesian()
     print("wrote", OUT)
