@@ -17,6 +17,14 @@ export function normalCdf(x: number): number {
   return normalCdfStdlib(x, 0, 1);
 }
 
+/**
+ * Standard normal density φ(x) = exp(−x²/2)/√(2π) (the closed form; scipy `norm.pdf`). Underflows
+ * to 0 for |x| > ~38.6.
+ */
+export function normalPdf(x: number): number {
+  return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+}
+
 /** Standard normal quantile Φ⁻¹(p), p ∈ (0, 1). */
 export function normalQuantile(p: number): number {
   return normalQuantileStdlib(p, 0, 1);

@@ -15,6 +15,7 @@ export * from './cuped.ts';
 export * from './srm.ts';
 export * from './power.ts';
 export * from './multiple-comparisons.ts';
+export * from './bayesian.ts';
 export * from './format.ts';
 export * from './warnings.ts';
 export * from './verdict.ts';
