@@ -186,10 +186,11 @@ export async function importFile(db: Database, path: string, options: ImportOpti
       const resolved = early ?? await resolveHeader(source.header);
       if (resolved.mapping.shape === 'event_log') {
         report('validating', bytes, staged?.lines ?? 0);
-        // An input Parquet file's row groups are as its writer made them: its readers are bounded.
+        // An input Parquet file's row groups are as its writer made them, and NDJSON's lines are
+        // long and parsed once per key: the threads that read them are bounded like writers.
         const eventMapping = resolved.mapping;
         const prepare = (): Promise<PreparedEventLog> => prepareEventLog(db, source, eventMapping, names, !plainFields);
-        const prepared = sniff.format === 'parquet' ? await withRowGroupThreads(db, prepare) : await prepare();
+        const prepared = sniff.format === 'parquet' || sniff.format === 'ndjson' ? await withRowGroupThreads(db, prepare) : await prepare();
         plan = { kind: 'events', prepared, ...resolved };
       } else {
         const { parsedRows, parseRejects } = await materialiseStage(db, source);
