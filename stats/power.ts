@@ -1,6 +1,6 @@
 /**
- * Power and sample size for a two-sided two-sample z-test of means (SPEC §4 "Power and sample
- * size"; docs/analysis-definitions.md, "Statistics").
+ * Power and sample size for a two-sided two-sample z-test of means (docs/analysis-definitions.md,
+ * "Statistics").
  *
  * Model: the standardized difference k = δ / SE(Δ̂) with SE² = V_c/n_c + V_t/n_t has power
  *   P(k) = Φ(k − z) + Φ(−k − z),  z = Φ⁻¹(1 − α/2),

@@ -128,7 +128,7 @@ export interface PowerSettings extends TestSettings {
   readonly power: number;
 }
 
-/** Stable warning codes of SPEC §4.1. */
+/** Stable warning codes (docs/analysis-definitions.md). */
 export type WarningCode =
   | 'sample_ratio_mismatch'
   | 'low_sample_size'
@@ -156,7 +156,7 @@ export interface Verdict {
   readonly reason: string;
   /** The treatment arm the verdict is about (winner or loser), if any. */
   readonly variant?: string;
-  /** SPEC §4.2: winner → PROVEN, loser → ROLLED_BACK, otherwise none. */
+  /** winner → PROVEN, loser → ROLLED_BACK, otherwise none. */
   readonly proposedTransition: 'PROVEN' | 'ROLLED_BACK' | null;
 }
 

@@ -141,7 +141,7 @@ describe('CUPED with θ = 0 is the unadjusted analysis', () => {
     );
   });
 
-  it('binomial: same estimate as compareArms; inference = normal-unpooled on the n − 1 variances (SPEC §4: CUPED moments use n − 1)', () => {
+  it('binomial: same estimate as compareArms; inference = normal-unpooled on the n − 1 variances (CUPED moments use n − 1, docs/analysis-definitions.md)', () => {
     fc.assert(
       fc.property(covariateArm(true), covariateArm(true), alphaArb, (c, t, alpha) => {
         const cuped = compareArmsCuped('binomial', { variant: 'c', moments: c }, { variant: 't', moments: t }, 0, 0, { alpha });

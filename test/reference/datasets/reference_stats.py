@@ -2,7 +2,7 @@
 event_log_reference.py).
 
 Independent of the TypeScript product: every number comes from pandas / NumPy / SciPy /
-statsmodels, following docs/analysis-definitions.md ("Statistics") and SPEC §4. Where a library
+statsmodels, following docs/analysis-definitions.md ("Statistics"). Where a library
 function exists it is used; the few closed forms that have none (delta-method relative CI and
 test, ratio-metric delta variance, Welch–Satterthwaite df for the CI quantile) are written out and,
 where possible, cross-checked against a second library route with an assert.
@@ -175,7 +175,7 @@ def cuped_theta(x_all, y_all):
 
 
 def cuped_compare(theta, x_mean_all, yv, xv, yc, xc, mtype, alpha=ALPHA):
-    """CUPED comparison of one arm against control (SPEC §4 / analysis-definitions "Statistics")."""
+    """CUPED comparison of one arm against control (docs/analysis-definitions.md, "Statistics")."""
     yv, xv, yc, xc = (np.asarray(a, dtype=float) for a in (yv, xv, yc, xc))
     n_v, n_c = len(yv), len(yc)
     null = {"theta": theta, "varianceReduction": None, "absolute": interval(None, None, None),
