@@ -18,8 +18,8 @@
  * reduction of the difference (`CupedComparison.varianceReduction`; for a single covariate and
  * equal arms r = ρ², Deng, Xu, Kohavi & Walker 2013, "Improving the Sensitivity of Online
  * Controlled Experiments by Utilizing Pre-Experiment Data", WSDM, §3.2). So the required n is
- * k*² (1 − r)(V_c + V_t)/δ², and the achievable MDE shrinks by √(1 − r) (GrowthBook's power
- * calculator applies CUPED the same way, as a variance-reduction factor).
+ * k*² (1 − r)(V_c + V_t)/δ², and the achievable MDE shrinks by √(1 − r). (GrowthBook's power
+ * documentation assumes equal variances and no CUPED, noting that CUPED only raises power.)
  * Textbook: J. Cohen (1988), "Statistical Power Analysis for the Behavioral Sciences", ch. 2;
  * dropping the far tail gives the familiar n = (V_c + V_t)(z_{1−α/2} + z_{1−β})² / δ², a hair larger.
  */
