@@ -45,7 +45,6 @@ export interface AppRunResult {
     readonly rowsAccepted: number;
     readonly rowsRejected: number;
     readonly rejectsByReason: Record<string, number>;
-    readonly exactLineNumbers: boolean;
     /** Seconds from the start of the import to the first progress event of each phase. */
     readonly phases: Record<string, number>;
   };
@@ -133,7 +132,7 @@ export async function runApp(options: { db: string; importFile?: string; analysi
       const s = summaries[0]!;
       imported = {
         seconds, rowsRead: s.rowsRead, rowsAccepted: s.rowsAccepted, rowsRejected: s.rowsRejected, rejectsByReason: s.rejectsByReason,
-        exactLineNumbers: s.exactLineNumbers, phases,
+        phases,
       };
     }
     let analysisFirst: FullAnalysisTiming | null = null;

@@ -20,7 +20,6 @@ export function renderImportSummary(summaries: readonly ImportSummary[]): string
         (reasons ? ` (${reasons})` : '') + ` · ${s.shape?.replace('_', ' ')} · ${s.seconds.toFixed(1)} s`,
     );
     if (s.zonelessTimestamps > 0) lines.push(`  ${count(s.zonelessTimestamps)} timestamps had no time zone and were read as UTC`);
-    if (!s.exactLineNumbers) lines.push('  line numbers of rejects are record positions (the file uses quoting the line scanner cannot follow)');
   }
   return lines.join('\n');
 }

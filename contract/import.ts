@@ -33,8 +33,6 @@ export interface ImportSummary {
   readonly zonelessTimestamps: number;
   /** True when the same content was imported before and nothing was done. */
   readonly duplicateOf: number | null;
-  /** False when line numbers are record positions (quoting the line scanner could not follow). */
-  readonly exactLineNumbers: boolean;
   readonly mapping: ColumnMapping | null;
   readonly seconds: number;
 }

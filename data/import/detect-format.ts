@@ -17,11 +17,6 @@ export interface SniffResult {
   readonly header: readonly string[];
   /** Average bytes per line of the sampled start (text formats; for progress estimates), if known. */
   readonly bytesPerLine?: number;
-  /**
-   * True when the sampled start (uncompressed files) has no quote character and no U+0001 and does
-   * not begin with a line break: the file may take the CSV fast path (the whole file is checked).
-   */
-  readonly plainSample?: boolean;
   /** NDJSON only: the keys of the objects in the sampled start, in order of first appearance. */
   readonly sampleKeys?: readonly string[];
 }
@@ -138,10 +133,9 @@ export async function sniffFile(path: string): Promise<SniffResult> {
   const nonEmpty = lines.filter((line) => line.trim() !== '');
   if (nonEmpty.length === 0) throw new ImportInputError(`${path}: file has no header line`);
   const delimiter = sniffDelimiter(nonEmpty, path.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv'));
-  const plainSample = !kind.gzip && !head.includes(0x22) && !head.includes(0x01) && head[0] !== 0x0a && head[0] !== 0x0d;
   const header = splitRecord(nonEmpty[0]!, delimiter);
   checkColumnNames(header, path);
-  return { ...kind, delimiter, header, ...(bytesPerLine && { bytesPerLine }), plainSample };
+  return { ...kind, delimiter, header, ...(bytesPerLine && { bytesPerLine }) };
 }
 
 /** Keys of the JSON objects on the sampled lines (the last line dropped when it may be cut). */

@@ -167,7 +167,7 @@ export async function importFile(db: Database, path: string, options: ImportOpti
     if (previous.length > 0 && !options.force) {
       return {
         fileId: null, path: shownPath, sha256, bytes, format: sniff.format, shape: null, rowsRead: 0, rowsAccepted: 0, rowsRejected: 0,
-        rejectsByReason: {}, zonelessTimestamps: 0, duplicateOf: previous[0]!.file_id, exactLineNumbers: true, mapping: null,
+        rejectsByReason: {}, zonelessTimestamps: 0, duplicateOf: previous[0]!.file_id, mapping: null,
         seconds: (performance.now() - started) / 1000,
       };
     }
@@ -247,7 +247,7 @@ export async function importFile(db: Database, path: string, options: ImportOpti
       return {
         fileId, path: shownPath, sha256, bytes, format: sniff.format, shape: mapping.shape, rowsRead, rowsAccepted: counts.accepted,
         rowsRejected: counts.rejected, rejectsByReason: Object.fromEntries(reasons.map((r) => [r.reason, toNumber(r.n)!])),
-        zonelessTimestamps: counts.zonelessTimestamps, duplicateOf: null, exactLineNumbers: true, mapping,
+        zonelessTimestamps: counts.zonelessTimestamps, duplicateOf: null, mapping,
         seconds: (performance.now() - started) / 1000,
       };
     }));

@@ -1,11 +1,9 @@
 /**
  * One streamed pass over a file's bytes before it is imported: its sha256 (re-import detection,
- * docs/import.md) and two properties of a CSV file:
- * - plain lines: no quote character and no U+0001 anywhere, and a first line that is not blank —
- *   every record is then one line;
- * - plain fields: no field, quoted or not, starts or ends with a blank that `trim` would remove (a
- *   space or a Unicode space separator) — trimming every field, a costly step (it was most of the
- *   validation's time on a quoted 10M-event log), can then be skipped (`insert-event-log.ts`).
+ * docs/import.md), whether a gzip stream is complete, and whether the file has *plain fields*: no
+ * field, quoted or not, starts or ends with a blank that `trim` would remove (a space or a Unicode
+ * space separator) — trimming every field, a costly step (it was most of the validation's time on
+ * a quoted 10M-event log), can then be skipped (`insert-event-log.ts`).
  * The searches are native byte searches on each chunk; they cost little beside the hash.
  */
 import { createHash } from 'node:crypto';
@@ -17,8 +15,6 @@ import { ImportInputError } from './detect-format.ts';
 
 export interface FileScan {
   readonly sha256: string;
-  /** True when no byte is `"` or U+0001 and the file does not start with a line break. */
-  readonly plainLines: boolean;
   /** True when no field can have surrounding blanks (see the module comment). */
   readonly plainFields: boolean;
 }
@@ -38,10 +34,6 @@ function mayHavePaddedField(bytes: Buffer, spacePairs: readonly Buffer[]): boole
   return bytes.includes(0x20) && spacePairs.some((pair) => bytes.includes(pair));
 }
 
-/**
- * Hashes and scans `path` (raw bytes: a gzip file is scanned compressed, so never plain).
- * `delimiter` is the CSV field delimiter (for plain fields).
- */
 /** Resolves when `stream` has produced all its output (discarded); rejects on its error. */
 function drain(stream: Gunzip): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -55,12 +47,17 @@ function gzip(path: string): boolean {
   return path.toLowerCase().endsWith('.gz');
 }
 
+/**
+ * Hashes and scans `path` (raw bytes: a gzip file's fields are never called plain). `delimiter`
+ * is the CSV field delimiter (for plain fields); `name` is how errors name the file.
+ *
+ * @throws ImportInputError when a `.gz` file is not a complete gzip stream.
+ */
 export async function scanFile(path: string, delimiter: string, onBytes?: (bytes: number) => void, name = path): Promise<FileScan> {
   const hash = createHash('sha256');
   // A blank beside a quote may pad a quoted field's content (`" a"`), which is unquoted before trimming.
   const spacePairs = [` ${delimiter}`, `${delimiter} `, ' \n', '\n ', ' \r', '\r ', ' "', '" '].map((pair) => Buffer.from(pair));
   let done = 0;
-  let plainLines = true;
   let plainFields = true;
   let previous: Buffer = Buffer.from('\n'); // the file starts a line
   // A gzip file is also inflated (output discarded): DuckDB reads a truncated stream up to where it
@@ -72,9 +69,6 @@ export async function scanFile(path: string, delimiter: string, onBytes?: (bytes
     const bytes = chunk as Buffer;
     hash.update(bytes);
     if (inflate && !inflate.write(bytes)) await Promise.race([once(inflate, 'drain'), inflated]);
-    if (plainLines && ((done === 0 && (bytes[0] === 0x0a || bytes[0] === 0x0d)) || bytes.includes(0x22) || bytes.includes(0x01))) {
-      plainLines = false;
-    }
     if (plainFields && mayHavePaddedField(Buffer.concat([previous, bytes.subarray(0, 3)]), spacePairs)) plainFields = false;
     if (plainFields && mayHavePaddedField(bytes, spacePairs)) plainFields = false;
     previous = bytes.subarray(Math.max(0, bytes.length - 3));
@@ -89,5 +83,5 @@ export async function scanFile(path: string, delimiter: string, onBytes?: (bytes
   }
   // The file ends a line.
   if (plainFields && mayHavePaddedField(Buffer.concat([previous, Buffer.from('\n')]), spacePairs)) plainFields = false;
-  return { sha256: hash.digest('hex'), plainLines: plainLines && done > 0, plainFields: plainFields && done > 0 && !gzip(path) };
+  return { sha256: hash.digest('hex'), plainFields: plainFields && done > 0 && !gzip(path) };
 }

@@ -1,12 +1,12 @@
 /**
- * Validates a staged event log (canonical or pricing export) in SQL and moves each row either into
- * `events` or into `rejects` with its reason (SPEC §2.2; codes in docs/analysis-definitions.md).
+ * The validation of an event log (canonical or pricing export) in SQL: each record's typed
+ * canonical fields and its reject reason, if any (codes in docs/analysis-definitions.md); the
+ * inserts are in `insert-event-log.ts`.
  */
-import { listValue } from '@duckdb/node-api';
-import { quoteIdentifier, toNumber, type Database } from '../database.ts';
+import { quoteIdentifier, type Database } from '../database.ts';
 import type { EventLogMapping } from './mapping.ts';
 import {
-  booleanFromTextSql, centsFromTextSql, OUT_OF_RANGE_REVENUE, textSql, timestampFromTextSql, timestampRejectDetailSql, zonelessFromTextSql,
+  booleanFromTextSql, centsFromTextSql, OUT_OF_RANGE_REVENUE, textSql, timestampFromTextSql, timestampRejectDetailSql,
 } from './sql-parsers.ts';
 
 export interface ValidationCounts {
@@ -22,7 +22,6 @@ export interface EventNames {
 }
 
 const PRICING_EXPOSURE_EVENT = 'pricing_experiment_segment';
-const PRICING_ORDER_EVENT = 'order.completed';
 
 /**
  * The SQL expression of each canonical field from the mapping. `text(column)` is the column's
@@ -134,45 +133,6 @@ export function checkedEventsSql(
         ${duplicates ? ', row_number() OVER (PARTITION BY __raw ORDER BY __line) AS copy_no' : ''}
       FROM (SELECT *${trimmed.map((t) => `, ${t}`).join('')} FROM ${source})
     ) typed`;
-}
-
-/**
- * Validates `stage` as an event log of file `fileId`; inserts accepted rows into `events` and the
- * rest, with the parser's rejects, into `rejects`.
- */
-export async function validateEventLog(
-  db: Database,
-  fileId: number,
-  mapping: EventLogMapping,
-  header: readonly string[],
-  names: EventNames,
-): Promise<ValidationCounts> {
-  await db.run(`CREATE OR REPLACE TEMP TABLE stage_checked AS ${checkedEventsSql(mapping, header, 'stage', { duplicates: true })}`,
-    { exposure: listValue([...names.exposure]) });
-  const isPricing = mapping.preset === 'pricing_export';
-  await db.run(`
-    INSERT INTO events
-    SELECT $file, __line, event_name, event_version, ts, user_id, experiment_id, variant_id, is_control,
-           user_segment, plan_code, ${isPricing ? 'NULL' : 'revenue_cents'}, currency, request_id, session_id,
-           store_id, order_id, properties
-    FROM stage_checked WHERE reason IS NULL ORDER BY __line`, { file: fileId });
-  if (isPricing) {
-    // A pricing-export row that carries an order is also the order's conversion event.
-    await db.run(`
-      INSERT INTO events
-      SELECT $file, __line, $order_event, NULL, ts, user_id, experiment_id, variant_id, is_control,
-             user_segment, plan_code, revenue_cents, currency, request_id, session_id, store_id, order_id, properties
-      FROM stage_checked WHERE reason IS NULL AND order_id IS NOT NULL ORDER BY __line`,
-    { file: fileId, order_event: PRICING_ORDER_EVENT });
-  }
-  await insertRejects(db, fileId);
-  const counts = (await db.query<{ accepted: bigint; rejected: bigint; zoneless: bigint }>(`
-    SELECT count(*) FILTER (WHERE reason IS NULL) AS accepted,
-           count(*) FILTER (WHERE reason IS NOT NULL) + (SELECT count(*) FROM stage_parse_rejects) AS rejected,
-           count(*) FILTER (WHERE reason IS NULL AND ${zonelessFromTextSql('ts_text')}) AS zoneless
-    FROM stage_checked`))[0]!;
-  await db.run('DROP TABLE stage_checked');
-  return { accepted: toNumber(counts.accepted)!, rejected: toNumber(counts.rejected)!, zonelessTimestamps: toNumber(counts.zoneless)! };
 }
 
 /** Moves the validator's rejects (`stage_checked.reason`) and the parser's into `rejects`. */

@@ -129,7 +129,7 @@ describe('views show names without bidi controls', () => {
   it('the import summary: file names', () => {
     const summary = {
       path: `/uploads/${hostile('events')}.csv`, format: 'csv', shape: 'event_log', bytes: 1000, seconds: 1, fileId: null, duplicateOf: null,
-      rowsRead: 3, rowsAccepted: 3, rowsRejected: 0, zonelessTimestamps: 0, exactLineNumbers: true, rejectsByReason: {}, sha256: 'a',
+      rowsRead: 3, rowsAccepted: 3, rowsRejected: 0, zonelessTimestamps: 0, rejectsByReason: {}, sha256: 'a',
     } as unknown as ImportSummary;
     setInitial((s) => ({ importer: { ...s.importer, status: 'done', summaries: [summary] } }));
     const html = renderToStaticMarkup(createElement(ImportScreen, { dragging: false }));

@@ -165,9 +165,6 @@ function SummarySection({ summary }: { summary: ImportSummary }) {
             time zone and {summary.zonelessTimestamps === 1 ? 'was' : 'were'} read as UTC.
           </p>
         )}
-        {!summary.exactLineNumbers && summary.rowsRejected > 0 && (
-          <p>Line numbers are record positions: the file&apos;s quoting spans lines.</p>
-        )}
         {reasons.length > 0 && (
           <p>
             Rejected by reason:{' '}

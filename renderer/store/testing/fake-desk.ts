@@ -21,7 +21,7 @@ export function summary(overrides: Partial<ImportSummary> = {}): ImportSummary {
   return {
     fileId: 1, path: '/tmp/events.csv', sha256: 'abc', bytes: 1000, format: 'csv', shape: 'event_log',
     rowsRead: 90_189, rowsAccepted: 90_189, rowsRejected: 0, rejectsByReason: {}, zonelessTimestamps: 0,
-    duplicateOf: null, exactLineNumbers: true, mapping: null, seconds: 1.2, ...overrides,
+    duplicateOf: null, mapping: null, seconds: 1.2, ...overrides,
   };
 }
 
