@@ -58,9 +58,14 @@ export function isReservedColumnName(name: string): boolean {
 
 /**
  * @throws ImportInputError (one line) when a column of `header` has a reserved name
- * ({@link isReservedColumnName}): its values would overwrite the line numbers or raw text.
+ * ({@link isReservedColumnName}): its values would overwrite the line numbers or raw text; or a
+ * NUL character, which no SQL identifier can hold (DuckDB's parser ends the text there).
  */
 export function checkColumnNames(header: readonly string[], path?: string): void {
+  const withNul = header.find((name) => name.includes('\0'));
+  if (withNul !== undefined) {
+    throw new ImportInputError(`${path ? `${path}: ` : ''}column "${withNul}": a column name with a NUL character cannot be imported; rename it`);
+  }
   const reserved = header.find(isReservedColumnName);
   if (reserved !== undefined) {
     throw new ImportInputError(

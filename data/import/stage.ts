@@ -10,7 +10,7 @@
 import { quoteIdentifier, toNumber, type Database } from '../database.ts';
 import { stageArrowIpc } from './arrow-ipc.ts';
 import { csvSource, normaliseHeader } from './csv-records.ts';
-import { ImportInputError, type SniffResult } from './detect-format.ts';
+import { checkColumnNames, ImportInputError, type SniffResult } from './detect-format.ts';
 import type { StagedSource } from './staged-source.ts';
 
 export type { StagedSource } from './staged-source.ts';
@@ -56,6 +56,7 @@ export async function headerBeforeStaging(db: Database, path: string, sniff: Sni
 async function parquetHeader(db: Database, path: string): Promise<string[]> {
   const header = (await db.query<{ column_name: string }>('SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet($path))', { path }))
     .map((r) => r.column_name);
+  checkColumnNames(header, path);
   const clash = header.find((name) => name.toLowerCase() === 'file_row_number');
   if (clash !== undefined) {
     throw new ImportInputError(`${path}: column "${clash}": a Parquet column of this name cannot be imported (the importer numbers rows with it); rename it`);
@@ -115,6 +116,7 @@ async function ndjsonSource(db: Database, path: string): Promise<StagedSource> {
   // unique regardless of case, so a later `USER_ID` beside `user_id` becomes `USER_ID_1`).
   const usable = keys.filter((key) => key !== '');
   if (usable.length === 0) throw new ImportInputError(`${path}: no JSON objects with named keys found`);
+  checkColumnNames(usable, path); // the sampled keys were checked; these are all of them
   const names = normaliseHeader(usable);
   const params: Record<string, string> = {};
   usable.forEach((key, i) => (params[`k${i}`] = `$."${key.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`));

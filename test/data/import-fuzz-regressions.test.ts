@@ -81,6 +81,16 @@ describe('fuzz regressions', () => {
     }
   });
 
+  it('a NUL in a column name is refused in one line (was an unexpected error: SQL identifiers end at NUL)', async () => {
+    const csv = files.write('nul.csv', 'event_name,timestamp,user_id,experi\0ment_id\nexposure,2026-03-01T00:00:00Z,u1,e1\n');
+    const ndjson = files.write('nul.ndjson', `${'{"event_name":"exposure","timestamp":"2026-03-01T00:00:00Z","user_id":"u1"}\n'.repeat(30_000)}{"a\\u0000b":1}\n`);
+    for (const path of [csv, ndjson]) {
+      const run = await runCli(['import', '--db', files.path('nul.duckdb'), path]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^experiment-desk: .*\\u0000.*: a column name with a NUL character cannot be imported; rename it\n$/);
+    }
+  });
+
   it('ImportInputError messages escape controls', () => {
     expect(new ImportInputError('x\ny\r\0\u2028z').message).toBe('x\\ny\\r\\u0000\\u2028z');
     expect(oneLine('plain, unchanged: été 数据')).toBe('plain, unchanged: été 数据');

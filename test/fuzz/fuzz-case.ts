@@ -56,7 +56,7 @@ async function arrowBytes(columns: readonly ArrowColumn[], stream: boolean): Pro
   const vectors: Record<string, InstanceType<typeof arrow.Vector>> = {};
   for (const column of columns) {
     let values: unknown[] = [...column.values];
-    if (column.type === 'int64' || column.type === 'timestamp_ns') values = values.map((v) => (v === null ? null : BigInt(Math.trunc(Number(v)))));
+    if (column.type === 'int64') values = values.map((v) => (v === null ? null : BigInt(Math.trunc(Number(v)))));
     if (column.type === 'date') values = values.map((v) => (v === null ? null : new Date(Number(v))));
     vectors[column.name] = arrow.vectorFromArray(values, types[column.type]());
   }
