@@ -139,7 +139,9 @@ async function runJson<T>(command: string, args: string[]): Promise<T> {
   const result = await run(command, args);
   const last = result.stdout.trim().split('\n').pop() ?? '';
   if (result.code !== 0 || !last.startsWith('{')) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.code}): ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+    const lines = result.stderr.trim().split('\n');
+    const cause = lines.find((line) => /Error/.test(line)) ?? '';
+    throw new Error(`${command} ${args.join(' ')} failed (${result.code}): ${cause} … ${lines.slice(-5).join(' | ')}`);
   }
   return JSON.parse(last) as T;
 }
