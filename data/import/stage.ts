@@ -106,8 +106,8 @@ async function ndjsonSource(db: Database, path: string): Promise<StagedSource> {
   const isObject = `CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE FALSE END`;
   // Keys in order of first appearance (line, then place in the line): a streaming aggregate.
   const keys = (await db.query<{ key: string }>(`
-    SELECT key FROM (SELECT unnest(json_keys(line)) AS key, unnest(range(len(json_keys(line)))) AS pos, n
-                     FROM stage_plain_lines WHERE ${isObject})
+    SELECT key FROM (SELECT unnest(k) AS key, unnest(range(len(k))) AS pos, n
+                     FROM (SELECT json_keys(line) AS k, n FROM stage_plain_lines WHERE ${isObject}))
     GROUP BY key ORDER BY min(n), arg_min(pos, n), key`)).map((r) => r.key);
   if (keys.length === 0) throw new ImportInputError(`${path}: no JSON objects found`);
   // JSON paths take the key as a bound value, so no key text is spliced into SQL; a backslash and
