@@ -51,12 +51,20 @@ export type ArrowBytes = Uint8Array;
 // ── files ──────────────────────────────────────────────────────────────────────────────────
 
 /**
- * A file to import: a local path (Electron's dialog, drag and drop) or a file the web host
- * received through `POST /api/upload` (browsers cannot give paths).
+ * A file to import, as the renderer may name it: never a path, only a handle the host issued
+ * after a user gesture (docs/security.md, "Files from the renderer"):
+ * - `handle`: Electron — a file the user chose in the native open dialog, dropped on the window
+ *   (registered by the preload from the dropped `File`) or opened from the menu; main keeps
+ *   handle → path for this window and run only;
+ * - `upload`: the loopback web host — a file received through `POST /api/upload` (browsers
+ *   cannot give paths).
+ * `name` is for display only; hosts never read a file by it. In-process callers (CLI, bench,
+ * tests) may name a path, through the desk service's own schema (`data/service/desk-service.ts`),
+ * which no renderer-facing host accepts.
  */
 export const fileRefSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('path'), path: z.string().min(1) }),
-  z.object({ kind: z.literal('upload'), uploadId: z.string().min(1), name: z.string().min(1) }),
+  z.object({ kind: z.literal('handle'), handle: z.string().min(1).max(100), name: z.string().min(1).max(1000) }).strict(),
+  z.object({ kind: z.literal('upload'), uploadId: z.string().min(1).max(100), name: z.string().min(1).max(1000) }).strict(),
 ]);
 export type FileRef = z.infer<typeof fileRefSchema>;
 
@@ -302,7 +310,7 @@ export type MenuCommand = 'open' | 'export' | 'settings' | 'load-sample' | 'expe
 /** Events the host pushes to the renderer. */
 export interface DeskEvents {
   'import-progress': ImportProgress & { readonly importId: string; readonly fileIndex: number; readonly fileCount: number };
-  /** Files chosen in the host's own UI (File → Open…, Recent): the renderer imports them. */
+  /** Files chosen in the host's own UI (File → Open…, Recent), as handles: the renderer imports them. */
   'files-opened': { readonly files: readonly FileRef[] };
   'menu-command': { readonly command: MenuCommand };
   /** The ChangeSet outbox changed (enqueued, sent, synced, failed, discarded): every item, oldest first. */
@@ -319,11 +327,16 @@ export type DeskApi = {
   /** Which host the renderer runs in (menus, file pickers and export differ). */
   readonly host: 'electron' | 'web';
   /**
-   * A file the user dropped or picked in the page, as something `importFiles` accepts: its path
-   * in Electron (`webUtils.getPathForFile`), an upload to the loopback web host otherwise.
+   * A file the user dropped or picked in the page, as something `importFiles` accepts: in
+   * Electron, a handle main issues for the dropped `File` (the preload reads its path with
+   * `webUtils.getPathForFile`; a `File` made by page script has none and is refused); an upload
+   * to the loopback web host otherwise.
    */
   readonly toFileRef: (file: DroppedFile) => Promise<Result<FileRef>>;
-  /** The host's native open dialog; `null` value where the host has none (the page uses `<input type=file>`). */
+  /**
+   * The host's native open dialog, as handles for the chosen files; `null` value where the host
+   * has none (the page uses `<input type=file>`).
+   */
   readonly chooseFiles: () => Promise<Result<readonly FileRef[] | null>>;
   /**
    * Saves bytes the host produced (an exported report) where the user chooses: Electron's native

@@ -12,8 +12,14 @@ import type { DeskEventName, DeskMethod } from '../contract/desk-api.ts';
 
 /** Renderer → main: `(method, request)` → `Result`. The only channel that reaches `data/`. */
 export const INVOKE_CHANNEL = 'desk:invoke';
-/** Renderer → main: opens the native file dialog → `Result<FileRef[] | null>`. */
+/** Renderer → main: opens the native file dialog → `Result<FileRef[] | null>` (handles, never paths). */
 export const CHOOSE_FILES_CHANNEL = 'desk:choose-files';
+/**
+ * Preload → main: `(path)` of a file dropped on the window, read by the preload itself from the
+ * `File` (`webUtils.getPathForFile`) → `Result<FileRef>` (a handle). The preload never exposes a
+ * way for the page to send a string here (docs/security.md, "Files from the renderer").
+ */
+export const DROPPED_FILE_CHANNEL = 'desk:dropped-file';
 /**
  * Renderer → main: `(name, bytes, mediaType?)` → the native save dialog, then the bytes written
  * to the chosen path → `Result<SavedFile>` (exported reports).

@@ -1,8 +1,8 @@
 /**
- * The native open dialog, shared by File → Open… and `desk.chooseFiles()`.
+ * The native open dialog, shared by File → Open… and `desk.chooseFiles()`. It answers paths, which
+ * stay in main: the renderer gets handles for them (`file-handles.ts`).
  */
 import type { BaseWindow, Dialog, OpenDialogOptions } from 'electron';
-import type { FileRef } from '../contract/desk-api.ts';
 
 /** The formats the importer reads (SPEC §2.1), gzip-compressed CSV included. */
 export const DATA_FILE_FILTERS: OpenDialogOptions['filters'] = [
@@ -17,14 +17,14 @@ export const OPEN_DIALOG_OPTIONS: OpenDialogOptions = {
   filters: DATA_FILE_FILTERS,
 };
 
-/** The chosen files as `path` refs, or `null` when the user cancelled. */
+/** The chosen files' paths, or `null` when the user cancelled. */
 export async function chooseDataFiles(
   dialog: Pick<Dialog, 'showOpenDialog'>,
   parent: BaseWindow | null,
-): Promise<FileRef[] | null> {
+): Promise<string[] | null> {
   const result = parent === null
     ? await dialog.showOpenDialog(OPEN_DIALOG_OPTIONS)
     : await dialog.showOpenDialog(parent, OPEN_DIALOG_OPTIONS);
   if (result.canceled || result.filePaths.length === 0) return null;
-  return result.filePaths.map((filePath) => ({ kind: 'path' as const, path: filePath }));
+  return [...result.filePaths];
 }

@@ -27,10 +27,11 @@ import {
   utilityProcess,
   type BaseWindow,
 } from 'electron';
-import type { DeskEventName, DeskEvents, FileRef, MenuCommand } from '../contract/desk-api.ts';
+import type { DeskEventName, DeskEvents, MenuCommand } from '../contract/desk-api.ts';
 import { handleAppProtocol, registerAppScheme } from './app-protocol.ts';
 import { EVENT_CHANNEL, type EventMessage } from './channels.ts';
 import { chooseDataFiles } from './file-dialog.ts';
+import { FileHandles } from './file-handles.ts';
 import { registerDeskIpc } from './ipc.ts';
 import { menuTemplate } from './menu.ts';
 import { loadRecentFiles, saveRecentFiles, withRecent } from './recent-files.ts';
@@ -64,6 +65,8 @@ app.on('web-contents-created', (_event, contents) => hardenWebContents(contents)
 let mainWindow: BrowserWindow | null = null;
 let worker: WorkerClient | null = null;
 let recentFiles: string[] = [];
+/** Handle → path of every file the user chose, opened or dropped this run; the renderer sees only handles. */
+const fileHandles = new FileHandles();
 
 function recentFilesPath(): string {
   return path.join(app.getPath('userData'), 'recent-files.json');
@@ -82,10 +85,12 @@ function sendMenuCommand(command: MenuCommand): void {
   sendEvent('menu-command', { command } satisfies DeskEvents['menu-command']);
 }
 
-function openFiles(files: readonly FileRef[]): void {
-  if (files.length === 0) return;
+/** Files chosen in main's own UI (File → Open…, Open Recent): handles for the window, which imports them. */
+function openFiles(paths: readonly string[]): void {
+  const window = mainWindow;
+  if (paths.length === 0 || window === null || window.isDestroyed()) return;
+  const files = paths.map((filePath) => fileHandles.issue(window.webContents.id, filePath));
   sendEvent('files-opened', { files } satisfies DeskEvents['files-opened']);
-  const paths = files.flatMap((file) => (file.kind === 'path' ? [file.path] : []));
   for (const filePath of paths) app.addRecentDocument(filePath);
   setRecentFiles(withRecent(recentFiles, paths));
 }
@@ -133,7 +138,7 @@ function installMenu(): void {
     recentFiles,
     actions: {
       open: () => void showOpenDialog(),
-      openRecent: (filePath) => openFiles([{ kind: 'path', path: filePath }]),
+      openRecent: (filePath) => openFiles([filePath]),
       clearRecent: () => {
         app.clearRecentDocuments();
         setRecentFiles([]);
@@ -179,6 +184,9 @@ function startWorker(): WorkerClient {
 
 function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow(mainWindowOptions(appFile('electron', 'preload.cjs')));
+  const contentsId = window.webContents.id;
+  // A closed window's handles mean nothing any more.
+  window.webContents.once('destroyed', () => fileHandles.forget(contentsId));
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
@@ -199,6 +207,7 @@ async function onReady(): Promise<void> {
     ipcMain,
     // Report PDFs are printed here, by Electron's Chromium, from the worker's HTML (report-pdf.ts).
     invoke: withElectronPdf((method, request) => client.invoke(method, request), (options) => new BrowserWindow(options)),
+    files: fileHandles,
     chooseFiles: (event) => chooseDataFiles(dialog, BrowserWindow.fromWebContents(event.sender)),
     saveFile: (event, file) => saveWithDialog(dialog, BrowserWindow.fromWebContents(event.sender), file, app.getPath('downloads')),
   });

@@ -24,7 +24,7 @@ import type {
   Result,
   SavedFile,
 } from '../contract/desk-api.ts';
-import { CHOOSE_FILES_CHANNEL, EVENT_CHANNEL, INVOKE_CHANNEL, SAVE_FILE_CHANNEL, isDeskEventName } from './channels.ts';
+import { CHOOSE_FILES_CHANNEL, DROPPED_FILE_CHANNEL, EVENT_CHANNEL, INVOKE_CHANNEL, SAVE_FILE_CHANNEL, isDeskEventName } from './channels.ts';
 
 function internal(error: unknown): Result<never> {
   return { ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } };
@@ -69,6 +69,12 @@ function on<E extends DeskEventName>(event: E, listener: (payload: DeskEvents[E]
 
 // ── files ────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * A dropped (or `<input type=file>`) file as a handle: its path is read here, from the `File`
+ * itself, and registered with main over `desk:dropped-file`, which the page cannot reach. The page
+ * hands over a `File`, never a string; a `File` built by page script has no path and is refused
+ * (docs/security.md, "Files from the renderer").
+ */
 async function toFileRef(file: DroppedFile): Promise<Result<FileRef>> {
   let path: string;
   try {
@@ -77,10 +83,10 @@ async function toFileRef(file: DroppedFile): Promise<Result<FileRef>> {
   } catch (error) {
     return internal(error);
   }
-  if (path === '') {
-    return { ok: false, error: { code: 'bad_input', message: `${file.name} is not a file on disk` } };
+  if (typeof path !== 'string' || path === '') {
+    return { ok: false, error: { code: 'bad_input', message: `${String(file?.name)} is not a file on disk` } };
   }
-  return { ok: true, value: { kind: 'path', path } };
+  return (ipcRenderer.invoke(DROPPED_FILE_CHANNEL, path) as Promise<Result<FileRef>>).catch(internal);
 }
 
 async function chooseFiles(): Promise<Result<readonly FileRef[] | null>> {

@@ -7,7 +7,7 @@
  * Started with `--desk-database=… --desk-settings=…`; posts `{ type: 'ready' }` once the
  * database is open, or `{ type: 'fatal', message }` and exits 1 if it cannot be.
  */
-import { createDeskService, invokeHandler } from '../data/service/desk-service.ts';
+import { createDeskService, invokeInternal } from '../data/service/desk-service.ts';
 import { serveDesk, tokenRequester, type ParentPortLike } from './worker-serve.ts';
 import { parseToWorker, parseWorkerArgs } from './worker-protocol.ts';
 
@@ -36,7 +36,8 @@ async function main(parentPort: ParentPortLike): Promise<void> {
   }
   serveDesk(parentPort, {
     service,
-    invoke: (method, request) => invokeHandler(service, method, request),
+    // Main validated the call against the contract and turned file handles into paths (electron/ipc.ts).
+    invoke: (method, request) => invokeInternal(service, method, request),
     onShutdown: async () => {
       try {
         await service.close();

@@ -7,10 +7,11 @@
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 import {
-  DESK_METHODS, requestSchemas, type DeskErrorCode, type DeskEventName, type DeskEvents, type DeskHandlers,
-  type DeskMethod, type ExperimentListItem, type FileRef, type Result,
+  DESK_METHODS, fileRefSchema, importFilesRequestSchema, previewFileRequestSchema, requestSchemas, type DeskErrorCode,
+  type DeskEventName, type DeskEvents, type DeskHandlers, type DeskMethod, type ExperimentListItem, type FilePreview,
+  type ImportFilesResponse, type Result,
 } from '../../contract/desk-api.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
 import { analysisSettingsSchema } from '../../contract/settings.ts';
@@ -42,8 +43,42 @@ export class DeskServiceError extends Error {
   }
 }
 
+// ── files named by in-process callers ─────────────────────────────────────────────────────────
+
+/**
+ * A file as an in-process caller (CLI, bench, tests, the Electron worker once main has turned
+ * the renderer's handles into paths) may name it: the contract's refs, or a local path.
+ * Renderer-facing hosts validate with the contract's `requestSchemas`, which have no path form
+ * (docs/security.md, "Files from the renderer"); `invokeHandler` does too. Only
+ * `service.handlers` and `invokeInternal` accept this.
+ */
+export const localFileRefSchema = z.discriminatedUnion('kind', [
+  ...fileRefSchema.options,
+  z.object({ kind: z.literal('path'), path: z.string().min(1) }).strict(),
+]);
+export type LocalFileRef = z.infer<typeof localFileRefSchema>;
+
+const localImportFilesRequestSchema = importFilesRequestSchema.extend({ files: z.array(localFileRefSchema).min(1) });
+export type LocalImportFilesRequest = z.infer<typeof localImportFilesRequestSchema>;
+const localPreviewFileRequestSchema = previewFileRequestSchema.extend({ file: localFileRefSchema });
+export type LocalPreviewFileRequest = z.infer<typeof localPreviewFileRequestSchema>;
+
+/** `requestSchemas` with the path form allowed: for in-process callers only (`invokeInternal`). */
+const localRequestSchemas = {
+  ...requestSchemas,
+  importFiles: localImportFilesRequestSchema,
+  previewFile: localPreviewFileRequestSchema,
+} as const satisfies Record<DeskMethod, z.ZodType>;
+
+/** The contract's handlers, with `importFiles` and `previewFile` also taking local paths (in-process use). */
+export type DeskServiceHandlers = Omit<DeskHandlers, 'importFiles' | 'previewFile'> & {
+  importFiles: (request: LocalImportFilesRequest) => Promise<ImportFilesResponse>;
+  previewFile: (request: LocalPreviewFileRequest) => Promise<FilePreview>;
+};
+
 export interface DeskService {
-  readonly handlers: DeskHandlers;
+  /** Called in process only: these accept local paths. Hosts dispatch through `invokeHandler`. */
+  readonly handlers: DeskServiceHandlers;
   readonly uploads: UploadStore;
   onEvent<E extends DeskEventName>(event: E, listener: (payload: DeskEvents[E]) => void): () => void;
   close(): Promise<void>;
@@ -134,8 +169,12 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     }
   };
 
-  const resolveFile = (file: FileRef): { path: string; sourceName?: string } => {
+  const resolveFile = (file: LocalFileRef): { path: string; sourceName?: string } => {
     if (file.kind === 'path') return { path: file.path };
+    if (file.kind === 'handle') {
+      // Handles are issued and resolved by the Electron main process, which sends the worker paths.
+      throw new DeskServiceError('not_found', 'unknown file handle: choose or drop the file again');
+    }
     const upload = uploads.resolve(file.uploadId);
     if (!upload) throw new DeskServiceError('not_found', `upload ${file.uploadId} not found (uploads last until the host stops)`);
     return { path: upload.path, sourceName: upload.name };
@@ -166,9 +205,9 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     }
   };
 
-  const handlers: DeskHandlers = {
+  const handlers: DeskServiceHandlers = {
     async importFiles(request) {
-      const parsed = requestSchemas.importFiles.parse(request);
+      const parsed = localImportFilesRequestSchema.parse(request);
       return runImport(parsed.importId, parsed.files.map(resolveFile), { ...(parsed.mapping && { mapping: parsed.mapping }), force: parsed.force ?? false });
     },
 
@@ -182,7 +221,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     },
 
     async previewFile(request) {
-      const { file } = requestSchemas.previewFile.parse(request);
+      const { file } = localPreviewFileRequestSchema.parse(request);
       const resolved = resolveFile(file);
       return exclusive(() => previewFile(db, resolved.path, resolved.sourceName));
     },
@@ -319,15 +358,34 @@ export function toDeskError(error: unknown): { code: DeskErrorCode; message: str
 }
 
 /**
- * Validates `rawRequest` against the method's schema, runs the handler and returns a `Result`.
- * Unknown methods and invalid requests never reach the handler.
+ * Validates `rawRequest` against the method's schema in the contract, runs the handler and
+ * returns a `Result`. Unknown methods and invalid requests never reach the handler. This is the
+ * renderer-facing entry (the web host): a file named by path is refused (`invalid_request`).
  */
-export async function invokeHandler(service: DeskService, method: string, rawRequest: unknown): Promise<Result<unknown>> {
+export function invokeHandler(service: DeskService, method: string, rawRequest: unknown): Promise<Result<unknown>> {
+  return dispatch(service, requestSchemas, method, rawRequest);
+}
+
+/**
+ * Like `invokeHandler`, but files may be named by path. For callers inside the trusted side only:
+ * the Electron worker, which receives calls from main after main validated them against the
+ * contract and replaced the renderer's file handles by the paths they stand for.
+ */
+export function invokeInternal(service: DeskService, method: string, rawRequest: unknown): Promise<Result<unknown>> {
+  return dispatch(service, localRequestSchemas, method, rawRequest);
+}
+
+async function dispatch(
+  service: DeskService,
+  schemas: Record<DeskMethod, z.ZodType>,
+  method: string,
+  rawRequest: unknown,
+): Promise<Result<unknown>> {
   if (!(DESK_METHODS as readonly string[]).includes(method)) {
     return { ok: false, error: { code: 'invalid_request', message: `unknown method ${method}` } };
   }
   const name = method as DeskMethod;
-  const parsed = requestSchemas[name].safeParse(rawRequest ?? {});
+  const parsed = schemas[name].safeParse(rawRequest ?? {});
   if (!parsed.success) return { ok: false, error: toDeskError(parsed.error) };
   try {
     const handler = service.handlers[name] as (request: unknown) => Promise<unknown>;

@@ -39,7 +39,7 @@ describe('the web host client', () => {
 
   it('passes error results through', async () => {
     const { doFetch } = fakeFetch(() => new Response(JSON.stringify({ ok: false, error: { code: 'mapping_required', message: 'map it' } })));
-    const result = await createWebDesk({ fetch: doFetch }).importFiles({ importId: 'i', files: [{ kind: 'path', path: '/a' }] });
+    const result = await createWebDesk({ fetch: doFetch }).importFiles({ importId: 'i', files: [{ kind: 'upload', uploadId: 'u1', name: 'a.csv' }] });
     expect(result).toEqual({ ok: false, error: { code: 'mapping_required', message: 'map it' } });
   });
 

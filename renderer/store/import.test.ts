@@ -36,8 +36,8 @@ describe('import flow', () => {
   });
 
   it('uses a new importId for every import', async () => {
-    await importFileRefs([{ kind: 'path', path: '/a.csv' }]);
-    await importFileRefs([{ kind: 'path', path: '/a.csv' }]);
+    await importFileRefs([{ kind: 'handle', handle: 'h-a.csv', name: 'a.csv' }]);
+    await importFileRefs([{ kind: 'handle', handle: 'h-a.csv', name: 'a.csv' }]);
     const [first, second] = desk.calls.importFiles!;
     expect(first!.importId).not.toBe(second!.importId);
   });
@@ -45,7 +45,7 @@ describe('import flow', () => {
   it('loads the first page of rejects of files with rejected rows', async () => {
     desk.handle('importFiles', () => ok({ summaries: [summary({ fileId: 7, rowsRead: 10, rowsAccepted: 8, rowsRejected: 2 })] }));
     desk.handle('listRejects', (r) => ok({ fileId: r.fileId, total: 2, rows: [{ line: 3, reason: 'bad_timestamp', detail: 'x', raw: 'a,b' }] }));
-    await importFileRefs([{ kind: 'path', path: '/a.csv' }]);
+    await importFileRefs([{ kind: 'handle', handle: 'h-a.csv', name: 'a.csv' }]);
     await Promise.resolve();
     expect(desk.calls.listRejects).toEqual([{ fileId: 7, offset: 0, limit: 200 }]);
     const rejects = importer().rejects[7];
@@ -72,7 +72,7 @@ describe('import flow', () => {
 
   it('closes the mapping dialog without importing on cancel', async () => {
     desk.handle('importFiles', () => err('mapping_required'));
-    await importFileRefs([{ kind: 'path', path: '/odd.csv' }]);
+    await importFileRefs([{ kind: 'handle', handle: 'h-odd.csv', name: 'odd.csv' }]);
     expect(importer().mapping).not.toBeNull();
     closeMapping();
     expect(importer().mapping).toBeNull();
@@ -87,7 +87,7 @@ describe('import flow', () => {
       answer.resolve(err('cancelled', 'Import cancelled'));
       return ok({ cancelled: true });
     });
-    const running = importFileRefs([{ kind: 'path', path: '/big.csv' }]);
+    const running = importFileRefs([{ kind: 'handle', handle: 'h-big.csv', name: 'big.csv' }]);
     await Promise.resolve();
     expect(importer().status).toBe('running');
     const importId = importer().importId;
@@ -117,7 +117,7 @@ describe('import flow', () => {
 
   it('shows other errors as they are', async () => {
     desk.handle('importFiles', () => err('bad_input', 'Unreadable gzip'));
-    await importFileRefs([{ kind: 'path', path: '/x.gz' }]);
+    await importFileRefs([{ kind: 'handle', handle: 'h-x.gz', name: 'x.gz' }]);
     expect(importer().status).toBe('error');
     expect(importer().error).toEqual({ code: 'bad_input', message: 'Unreadable gzip' });
   });
@@ -126,7 +126,7 @@ describe('import flow', () => {
     const off = connectHostEvents();
     const answer = deferred<ReturnType<typeof ok<{ summaries: [] }>>>();
     desk.handle('importFiles', () => answer.promise);
-    const running = importFileRefs([{ kind: 'path', path: '/a.csv' }]);
+    const running = importFileRefs([{ kind: 'handle', handle: 'h-a.csv', name: 'a.csv' }]);
     const progress = (importId: string): DeskEvents['import-progress'] => ({
       importId, fileIndex: 0, fileCount: 1, path: '/a.csv', phase: 'reading', bytesDone: 5, bytesTotal: 10, rowsDone: 100, rowsPerSecond: 50,
     });
@@ -144,9 +144,9 @@ describe('import flow', () => {
   it('imports files opened in the host and obeys menu commands', async () => {
     connectHostEvents();
     navigate('settings');
-    desk.emit('files-opened', { files: [{ kind: 'path', path: '/x/events.csv' }] });
+    desk.emit('files-opened', { files: [{ kind: 'handle', handle: 'h-events.csv', name: 'events.csv' }] });
     await new Promise((r) => setTimeout(r, 0));
-    expect(desk.calls.importFiles?.[0]?.files).toEqual([{ kind: 'path', path: '/x/events.csv' }]);
+    expect(desk.calls.importFiles?.[0]?.files).toEqual([{ kind: 'handle', handle: 'h-events.csv', name: 'events.csv' }]);
     expect(useDeskStore.getState().navigation.screen).toBe('import');
     desk.emit('menu-command', { command: 'experiments' });
     expect(useDeskStore.getState().navigation.screen).toBe('experiments');
@@ -174,14 +174,14 @@ describe('opening files', () => {
     const electron = Object.assign(createFakeDesk(), { host: 'electron' as const });
     let release: () => void = () => {};
     (electron as { chooseFiles: typeof electron.chooseFiles }).chooseFiles = () =>
-      new Promise((resolve) => { release = () => resolve(ok([{ kind: 'path', path: '/data/e.csv' }])); });
+      new Promise((resolve) => { release = () => resolve(ok([{ kind: 'handle', handle: 'h-e.csv', name: 'e.csv' }])); });
     connectDesk(electron);
     const first = openFiles();
     const second = openFiles(); // e.g. the menu accelerator and the page shortcut together
     release();
     await Promise.all([first, second]);
     expect(electron.calls.importFiles).toHaveLength(1);
-    expect(electron.calls.importFiles![0]!.files).toEqual([{ kind: 'path', path: '/data/e.csv' }]);
+    expect(electron.calls.importFiles![0]!.files).toEqual([{ kind: 'handle', handle: 'h-e.csv', name: 'e.csv' }]);
   });
 });
 

@@ -1,12 +1,13 @@
 /**
  * The desk service (the contract's handlers over data/): sample data in two clicks' worth of
  * calls, Arrow series consistent with the report, cancel leaves the database unchanged,
- * settings persisted and validated.
+ * settings persisted and validated; a file named by path only in process, never through the
+ * renderer-facing `invokeHandler`.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeskService, invokeHandler, type DeskService } from '../../data/service/desk-service.ts';
+import { createDeskService, invokeHandler, invokeInternal, type DeskService } from '../../data/service/desk-service.ts';
 import { defaultScenario, writeEventLogCsv } from '../../data/simulate/index.ts';
 import { tempDir } from '../helpers/temp-files.ts';
 
@@ -72,7 +73,7 @@ describe('desk service', () => {
         void service.handlers.cancelImport({ importId: 'big' });
       }
     });
-    const result = await invokeHandler(service, 'importFiles', { importId: 'big', files: [{ kind: 'path', path }] });
+    const result = await invokeInternal(service, 'importFiles', { importId: 'big', files: [{ kind: 'path', path }] });
     stop();
     expect(result).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     expect(await service.handlers.listFiles({})).toEqual(before);
@@ -86,5 +87,22 @@ describe('desk service', () => {
     const invalid = await invokeHandler(service, 'setSettings', { alpha: 3 });
     expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     expect((await service.handlers.getSettings({})).alpha).toBe(0.1);
+  });
+
+  it('takes a file path in process only: invokeHandler (what hosts dispatch through) refuses it', async () => {
+    const path = files.path('in-process.csv');
+    writeFileSync(path, 'id,arm,bought\n1,a,0\n2,b,1\n');
+    for (const request of [
+      ['previewFile', { file: { kind: 'path', path } }],
+      ['importFiles', { importId: 'p', files: [{ kind: 'path', path }] }],
+    ] as const) {
+      expect(await invokeHandler(service, request[0], request[1])).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    }
+    // In process (CLI, bench, the Electron worker after main resolved a handle) the path form works.
+    expect(await invokeInternal(service, 'previewFile', { file: { kind: 'path', path } })).toMatchObject({ ok: true, value: { header: ['id', 'arm', 'bought'] } });
+    expect((await service.handlers.previewFile({ file: { kind: 'path', path } })).header).toEqual(['id', 'arm', 'bought']);
+    // A handle means nothing to the service itself: main resolves handles before the worker.
+    expect(await invokeHandler(service, 'previewFile', { file: { kind: 'handle', handle: 'h', name: 'x.csv' } }))
+      .toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 });

@@ -19,6 +19,7 @@ const mock = vi.hoisted(() => {
     ipcHandlers: new Map<string, unknown>(),
     menus: [] as unknown[],
     sessionHandlers: [] as string[],
+    openDialogResult: { canceled: true, filePaths: [] as string[] },
   };
   return { calls, state };
 });
@@ -50,13 +51,13 @@ vi.mock('electron', async () => {
     static getFocusedWindow = () => null;
     static fromWebContents = () => null;
     readonly record: { options: unknown; url: string | null; sent: [string, unknown][] };
-    readonly webContents: { send: (channel: string, message: unknown) => void };
+    readonly webContents: { id: number; send: (channel: string, message: unknown) => void; once: (event: string, listener: () => void) => void };
     constructor(options: unknown) {
       super();
       calls.push('new BrowserWindow');
       this.record = { options, url: null, sent: [] };
       state.windows.push(this.record);
-      this.webContents = { send: (channel, message) => this.record.sent.push([channel, message]) };
+      this.webContents = { id: state.windows.length, send: (channel, message) => this.record.sent.push([channel, message]), once: () => {} };
     }
     loadURL(url: string) {
       this.record.url = url;
@@ -73,7 +74,7 @@ vi.mock('electron', async () => {
   return {
     app,
     BrowserWindow,
-    dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showMessageBox: async () => ({}), showErrorBox: () => {} },
+    dialog: { showOpenDialog: async () => state.openDialogResult, showMessageBox: async () => ({}), showErrorBox: () => {} },
     ipcMain: {
       handle: (channel: string, handler: unknown) => state.ipcHandlers.set(channel, handler),
       removeHandler: (channel: string) => state.ipcHandlers.delete(channel),
@@ -170,8 +171,8 @@ describe('after ready', () => {
     ]);
   });
 
-  it('registers the two IPC channels and installs the menu', () => {
-    expect([...mock.state.ipcHandlers.keys()].sort()).toEqual(['desk:choose-files', 'desk:invoke', 'desk:save-file']);
+  it('registers the IPC channels and installs the menu', () => {
+    expect([...mock.state.ipcHandlers.keys()].sort()).toEqual(['desk:choose-files', 'desk:dropped-file', 'desk:invoke', 'desk:save-file']);
     expect(mock.state.menus).toHaveLength(1);
   });
 
@@ -180,5 +181,15 @@ describe('after ready', () => {
     const file = template.find((item) => item.label === '&File');
     file?.submenu?.find((item) => item.label === 'Export…')?.click?.();
     expect(mock.state.windows[0]?.sent.at(-1)).toEqual(['desk:event', { event: 'menu-command', payload: { command: 'export' } }]);
+  });
+
+  it('File → Open… sends the renderer handles for the chosen files, never their paths', async () => {
+    mock.state.openDialogResult = { canceled: false, filePaths: ['/home/analyst/secret/events.csv'] };
+    const template = mock.state.menus.at(-1) as { label?: string; submenu?: { label?: string; click?: () => void }[] }[];
+    template.find((item) => item.label === '&File')?.submenu?.find((item) => item.label === 'Open…')?.click?.();
+    await vi.waitFor(() => expect(mock.state.windows[0]?.sent.at(-1)?.[1]).toMatchObject({ event: 'files-opened' }));
+    const [, message] = mock.state.windows[0]!.sent.at(-1)!;
+    expect(message).toMatchObject({ payload: { files: [{ kind: 'handle', name: 'events.csv' }] } });
+    expect(JSON.stringify(message)).not.toContain('/home/analyst');
   });
 });

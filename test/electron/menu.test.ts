@@ -96,7 +96,8 @@ describe('the open dialog', () => {
     expect(OPEN_DIALOG_OPTIONS.properties).toEqual(expect.arrayContaining(['openFile', 'multiSelections']));
     expect(DATA_FILE_FILTERS?.[0]?.extensions).toEqual(expect.arrayContaining(['csv', 'tsv', 'gz', 'ndjson', 'jsonl', 'parquet']));
     const dialog = { showOpenDialog: vi.fn(async () => ({ canceled: false, filePaths: ['/a.csv', '/b.parquet'] })) };
-    expect(await chooseDataFiles(dialog as never, null)).toEqual([{ kind: 'path', path: '/a.csv' }, { kind: 'path', path: '/b.parquet' }]);
+    // Paths stay in main: ipc.ts and main.ts turn them into handles for the renderer.
+    expect(await chooseDataFiles(dialog as never, null)).toEqual(['/a.csv', '/b.parquet']);
     dialog.showOpenDialog.mockResolvedValueOnce({ canceled: true, filePaths: [] });
     expect(await chooseDataFiles(dialog as never, null)).toBeNull();
   });

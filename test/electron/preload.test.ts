@@ -5,7 +5,9 @@
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DESK_METHODS, type DeskApi } from '../../contract/desk-api.ts';
-import { CHOOSE_FILES_CHANNEL, EVENT_CHANNEL, EVENT_LIST, INVOKE_CHANNEL, METHOD_LIST, SAVE_FILE_CHANNEL } from '../../electron/channels.ts';
+import {
+  CHOOSE_FILES_CHANNEL, DROPPED_FILE_CHANNEL, EVENT_CHANNEL, EVENT_LIST, INVOKE_CHANNEL, METHOD_LIST, SAVE_FILE_CHANNEL,
+} from '../../electron/channels.ts';
 
 const electron = vi.hoisted(() => {
   const exposed = new Map<string, unknown>();
@@ -99,14 +101,49 @@ describe('window.desk', () => {
     expect(electron.ipcRenderer.invoke).toHaveBeenCalledWith(SAVE_FILE_CHANNEL, 'r.pdf', bytes, 'application/pdf');
   });
 
-  it('toFileRef gives the dropped file’s path, or bad_input for a file not on disk', async () => {
+  it('toFileRef registers the dropped File’s own path with main and gives main’s handle, never the path', async () => {
     const file = new Blob(['a,b\n']) as Blob & { name: string };
     Object.defineProperty(file, 'name', { value: 'events.csv' });
-    expect(await desk.toFileRef(file)).toEqual({ ok: true, value: { kind: 'path', path: '/home/analyst/events.csv' } });
+    const handle = { kind: 'handle', handle: 'h-1', name: 'events.csv' };
+    electron.ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, value: handle });
+    expect(await desk.toFileRef(file)).toEqual({ ok: true, value: handle });
+    expect(electron.webUtils.getPathForFile).toHaveBeenLastCalledWith(file);
+    expect(electron.ipcRenderer.invoke).toHaveBeenCalledWith(DROPPED_FILE_CHANNEL, '/home/analyst/events.csv');
+  });
 
+  it('toFileRef refuses a File that is not on disk (one page script built) without asking main', async () => {
     const virtual = new Blob(['x']) as Blob & { name: string };
     Object.defineProperty(virtual, 'name', { value: 'virtual.csv' });
     expect(await desk.toFileRef(virtual)).toMatchObject({ ok: false, error: { code: 'bad_input' } });
+    expect(electron.ipcRenderer.invoke).not.toHaveBeenCalled();
+  });
+
+  it('toFileRef takes a File, not a string: a path passed as text never reaches main', async () => {
+    electron.webUtils.getPathForFile.mockImplementationOnce(() => { throw new TypeError('Expected a File'); });
+    expect(await desk.toFileRef('/etc/passwd' as never)).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(electron.ipcRenderer.invoke).not.toHaveBeenCalled();
+  });
+
+  it('no exposed function sends a string of the page’s choosing to the dropped-file channel', async () => {
+    // Like Electron's, the mock refuses anything but a Blob.
+    electron.webUtils.getPathForFile.mockImplementation((file: { name: string }) => {
+      if (!(file instanceof Blob)) throw new TypeError('Expected a File');
+      return `/home/analyst/${file.name}`;
+    });
+    try {
+      for (const [name, value] of Object.entries(desk)) {
+        if (typeof value !== 'function') continue;
+        try {
+          await (value as (...args: unknown[]) => unknown)('/etc/passwd', '/etc/passwd', '/etc/passwd');
+        } catch {
+          // `on` throws on an unknown event name: nothing was sent
+        }
+        const channels = electron.ipcRenderer.invoke.mock.calls.map((args) => args[0]);
+        expect(channels, name).not.toContain(DROPPED_FILE_CHANNEL);
+      }
+    } finally {
+      electron.webUtils.getPathForFile.mockImplementation((file: { name: string }) => (file.name === 'virtual.csv' ? '' : `/home/analyst/${file.name}`));
+    }
   });
 });
 

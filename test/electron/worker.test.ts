@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeskEventName, DeskEvents, Result } from '../../contract/desk-api.ts';
-import { createDeskService, invokeHandler, type DeskService } from '../../data/service/desk-service.ts';
+import { createDeskService, invokeInternal, type DeskService } from '../../data/service/desk-service.ts';
 import { WorkerClient, type SpawnWorker, type WorkerCallbacks } from '../../electron/worker-client.ts';
 import { parseWorkerArgs, workerArgs, type FromWorker, type ToWorker } from '../../electron/worker-protocol.ts';
 import { serveDesk, type EventSource, type ParentPortLike, type ServeOptions } from '../../electron/worker-serve.ts';
@@ -205,7 +205,7 @@ describe('the worker over the real desk service', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'desk-worker-'));
     service = await createDeskService({ databasePath: ':memory:', settingsPath: path.join(dir, 'settings.json'), uploadDir: path.join(dir, 'uploads') });
     const live = service;
-    const { client } = connect({ service: live, invoke: (method, request) => invokeHandler(live, method, request) });
+    const { client } = connect({ service: live, invoke: (method, request) => invokeInternal(live, method, request) });
 
     expect(await client.invoke('listExperiments', {})).toEqual({ ok: true, value: [] });
     const settings = await client.invoke('getSettings', {});

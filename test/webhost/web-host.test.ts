@@ -123,3 +123,57 @@ describe('contract over HTTP', () => {
     expect(typeof analysis.value.cumulative.$bytes).toBe('string'); // Arrow bytes travel as $bytes
   });
 });
+
+describe('files from the renderer (docs/security.md, "Files from the renderer")', () => {
+  const secret = 'id,arm,secret\n1,a,hunter2-do-not-leak\n';
+
+  it('refuses previewFile and importFiles naming a local path, without reading it', async () => {
+    const path = files.path('private.csv');
+    writeFileSync(path, secret);
+    const before = await call('listFiles', {}) as { value: unknown[] };
+    const requests: [string, unknown][] = [
+      ['previewFile', { file: { kind: 'path', path } }],
+      ['importFiles', { importId: 'steal', files: [{ kind: 'path', path }] }],
+      ['importFiles', { importId: 'steal', files: [{ kind: 'path', path }], mapping: { unit: 'id', variant: 'arm', control: 'a' }, force: true }],
+      // A path beside an upload's fields is refused too (refs are strict), not silently dropped.
+      ['previewFile', { file: { kind: 'upload', uploadId: 'x', name: 'x.csv', path } }],
+    ];
+    for (const [method, body] of requests) {
+      const reply = await send(`/api/call/${method}`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      expect(reply.status).toBe(200);
+      expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+      expect(reply.body).not.toContain('hunter2');
+    }
+    const after = await call('listFiles', {}) as { value: unknown[] };
+    expect(after.value).toEqual(before.value);
+  });
+
+  it('answers not_found for an unknown upload id or a handle the web host never issued', async () => {
+    const unknownUpload = await call('previewFile', { file: { kind: 'upload', uploadId: 'no-such-upload', name: 'x.csv' } });
+    expect(unknownUpload).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const handle = await call('importFiles', { importId: 'h', files: [{ kind: 'handle', handle: 'made-up', name: 'x.csv' }] });
+    expect(handle).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('does not accept an upload of one host in another', async () => {
+    const upload = await send('/api/upload', { method: 'POST', headers: { ...auth, 'X-File-Name': 'mine.csv' }, body: secret });
+    const { value } = JSON.parse(upload.body) as { value: { uploadId: string } };
+    const file = { kind: 'upload', uploadId: value.uploadId, name: 'mine.csv' };
+    expect(await call('previewFile', { file })).toMatchObject({ ok: true, value: { header: ['id', 'arm', 'secret'] } });
+
+    const staticDir = files.path('static');
+    const otherService = await createDeskService({ databasePath: ':memory:', settingsPath: files.path('other-settings.json'), uploadDir: files.path('other-uploads') });
+    const other = await startWebHost({ service: otherService, staticDir, token: 'other-token-0123456789' });
+    try {
+      const reply = await fetch(`http://127.0.0.1:${other.port}/api/call/previewFile`, {
+        method: 'POST', headers: { Authorization: 'Bearer other-token-0123456789', 'Content-Type': 'application/json' }, body: JSON.stringify({ file }),
+      });
+      const body = await reply.text();
+      expect(JSON.parse(body)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      expect(body).not.toContain('hunter2');
+    } finally {
+      await other.close();
+      await otherService.close();
+    }
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The import flow (SPEC §7 Import):
  *
- * files → `toFileRef` each (web: upload) → `importFiles` with a fresh importId →
+ * files → `toFileRef` each (Electron: a handle from main; web: an upload) → `importFiles` with a
+ * fresh importId →
  * - ok: summaries; the first page of rejects of every file with rejected rows; the list refreshes;
  * - `mapping_required`: `previewFile` of the first file → the mapping dialog; its "Import" calls
  *   `importFiles` again with the mapping;
@@ -25,8 +26,9 @@ export const CANCELLED_MESSAGE = 'Import cancelled — nothing was changed.';
 const isCurrent = (importId: string): boolean => slice('importer').importId === importId;
 const isBusy = (): boolean => ['uploading', 'running'].includes(slice('importer').status);
 
+/** A ref's display name (the host set it; refs never carry a path, docs/security.md). */
 function refName(ref: FileRef): string {
-  return ref.kind === 'upload' ? ref.name : baseName(ref.path);
+  return baseName(ref.name);
 }
 
 /** Starts a fresh import record, replacing the last outcome. */
@@ -62,7 +64,7 @@ async function settle(importId: string, files: readonly FileRef[], result: Resul
   patch('importer', { status: 'error', error, progress: null });
 }
 
-/** Imports files the host already knows (paths, uploads), optionally with a column mapping. */
+/** Imports files the host already knows (handles, uploads), optionally with a column mapping. */
 export async function importFileRefs(files: readonly FileRef[], mapping?: MappingOptions): Promise<void> {
   if (files.length === 0) return;
   navigate('import');
