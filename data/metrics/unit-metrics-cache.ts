@@ -26,7 +26,7 @@
  * pre-period length) or when this module's {@link CACHE_FORMAT} changes.
  */
 import { listValue } from '@duckdb/node-api';
-import { toNumber, type Database } from '../database.ts';
+import { toNumber, withRowGroupThreads, type Database } from '../database.ts';
 import { EXPOSURE_ATTRIBUTES, type AnalysisSettings, type ExposureAttribute, type WindowedMetric } from '../../contract/settings.ts';
 
 /** The table with one row per analysed (experiment, unit). */
@@ -244,6 +244,14 @@ export async function unitMetrics(db: Database, settings: AnalysisSettings): Pro
     caches.set(db, entry);
     return entry;
   }
+  // The build writes tables: its threads each hold a row group, fitted to the memory limit.
+  const entry = await withRowGroupThreads(db, () => buildUnitMetrics(db, settings, key));
+  caches.set(db, entry);
+  return entry;
+}
+
+/** Builds the per-unit table and the cube for `settings` (see the module comment); `key` is their cache key. */
+async function buildUnitMetrics(db: Database, settings: AnalysisSettings, key: string): Promise<Entry> {
   // Tables half-built by an interrupted session are never taken for current: the state row goes
   // first and comes back last.
   await db.run('DELETE FROM analysis_cache');

@@ -19,7 +19,7 @@ import type { ImportSummary } from '../../contract/import.ts';
 import type { MappingOptions } from '../../contract/mapping.ts';
 import { analyzeDatabase, importedFiles } from '../analysis/analyze.ts';
 import { cumulativeUplift, experimentSegments, retentionCurve } from '../analysis/time-series.ts';
-import { exposureAttributeValues } from '../metrics/unit-metrics-cache.ts';
+import { exposureAttributeValues, unitMetrics } from '../metrics/unit-metrics-cache.ts';
 import { rowsToArrow } from '../arrow/to-arrow.ts';
 import { ChangeSetServiceError, createChangeSetService, type ChangeSetTuning } from '../changesets/decision-service.ts';
 import { openDatabase, toNumber, type Database } from '../database.ts';
@@ -188,6 +188,8 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       return await exclusive(async () => {
         const current = await settings.get();
         const summaries: ImportSummary[] = [];
+        // The last file's `done` waits for the analysis tables built below.
+        let lastDone: DeskEvents['import-progress'] | null = null;
         for (const [fileIndex, file] of files.entries()) {
           summaries.push(await importFile(db, file.path, {
             ...(request.mapping && { mapping: request.mapping }),
@@ -195,9 +197,23 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
             signal: controller.signal,
             ...(file.sourceName && { sourceName: file.sourceName }),
             eventNames: { exposure: current.exposureEvents, conversion: current.conversionEvents },
-            onProgress: (progress) => emit('import-progress', { ...progress, importId, fileIndex, fileCount: files.length }),
+            onProgress: (progress) => {
+              const event = { ...progress, importId, fileIndex, fileCount: files.length };
+              if (progress.phase === 'done' && fileIndex === files.length - 1) lastDone = event;
+              else emit('import-progress', event);
+            },
           }));
         }
+        // The per-unit tables the first analysis needs are built now, in the import's job, so that
+        // opening an experiment after an import reads them (docs/import.md, "After the import").
+        const finished = lastDone as DeskEvents['import-progress'] | null;
+        if (finished && summaries.some((summary) => summary.fileId !== null)) {
+          emit('import-progress', { ...finished, phase: 'indexing' });
+          // The import has committed: a failure or a cancel here only means the first analysis
+          // builds them itself, and reports its own error if it has one.
+          await unitMetrics(db, await analysisSettings()).catch(() => undefined);
+        }
+        if (finished) emit('import-progress', finished);
         return { summaries };
       });
     } finally {

@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../data/database.ts';
 import { createDeskService, invokeHandler, invokeInternal, type DeskService } from '../../data/service/desk-service.ts';
 import { defaultScenario, writeEventLogCsv } from '../../data/simulate/index.ts';
 import { tempDir } from '../helpers/temp-files.ts';
@@ -67,8 +68,8 @@ describe('desk service', () => {
     await writeEventLogCsv(path, defaultScenario({ seed: 7 }));
     let cancelled = false;
     const stop = service.onEvent('import-progress', (p) => {
-      // Cancel while DuckDB is parsing the file (interrupting the statement in flight).
-      if (p.importId === 'big' && p.phase === 'reading' && p.rowsDone > 0 && !cancelled) {
+      // Cancel inside the import's transaction, as the rows are being inserted: all or nothing.
+      if (p.importId === 'big' && p.phase === 'validating' && !cancelled) {
         cancelled = true;
         void service.handlers.cancelImport({ importId: 'big' });
       }
@@ -78,6 +79,26 @@ describe('desk service', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     expect(await service.handlers.listFiles({})).toEqual(before);
     expect((await service.handlers.listExperiments({})).map((e) => e.experimentId)).toEqual(['checkout-redesign', 'spring-offer']);
+  });
+
+  it('builds the first analysis\'s per-unit tables in the import\'s job, before the last file is done', async () => {
+    const dbPath = files.path('warm.duckdb');
+    const warm = await createDeskService({ databasePath: dbPath, settingsPath: files.path('warm-settings.json'), uploadDir: files.path('warm-work') });
+    const phases: string[] = [];
+    const stop = warm.onEvent('import-progress', (p) => phases.push(p.phase));
+    const path = files.path('warm.csv');
+    await writeEventLogCsv(path, defaultScenario({ seed: 3, units: 2000 }));
+    await warm.handlers.importFiles({ importId: 'warm', files: [{ kind: 'path', path }] });
+    stop();
+    await warm.close();
+    expect(phases.slice(-2)).toEqual(['indexing', 'done']);
+    const db = await openDatabase(dbPath);
+    try {
+      const cached = await db.query<{ n: bigint }>('SELECT count(*) AS n FROM analysis_cache');
+      expect(Number(cached[0]!.n)).toBe(1);
+    } finally {
+      await db.close();
+    }
   });
 
   it('persists valid settings and refuses invalid ones', async () => {
