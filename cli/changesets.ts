@@ -1,6 +1,6 @@
 /**
  * `experiment-desk changesets list|show|decide|sync` — ChangeSets and decisions from the command
- * line (SPEC §5, issue 4).
+ * line (docs/changesets.md).
  *
  * - API base URL: `--api URL` or `EXPERIMENT_DESK_API_URL`. Token: only `EXPERIMENT_DESK_API_TOKEN`
  *   (never a flag: flags end up in shell history and process lists), never printed.

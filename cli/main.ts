@@ -1,5 +1,5 @@
 /**
- * `experiment-desk` — the command-line host (SPEC §1): import, analyze, demo, changesets, report.
+ * `experiment-desk` — the command-line host (docs/architecture.md): import, analyze, demo, changesets, report.
  * Exit codes: 0 success; 2 bad usage or unreadable input (one line on stderr, no stack trace);
  * 1 an unexpected failure.
  */

@@ -6,7 +6,7 @@ import type { AnalysisReport, ExperimentReport, MetricReport } from '../contract
 import type { ImportSummary } from '../data/import/import-file.ts';
 import { count, number, percent, pValue, relativeWithInterval, signedNumber, table, MISSING } from './format.ts';
 
-/** The import summary lines (SPEC §2.2: accepted + rejected = rows read). */
+/** The import summary lines (docs/analysis-definitions.md: accepted + rejected = rows read). */
 export function renderImportSummary(summaries: readonly ImportSummary[]): string {
   const lines: string[] = [];
   for (const s of summaries) {

@@ -1,6 +1,6 @@
 /**
  * `experiment-desk report FILE... --format html|pdf|csv|json|audit-csv --out PATH` — decision
- * reports from the command line (SPEC §6), with the same mapping and analysis flags as `analyze`
+ * reports from the command line (docs/reports.md), with the same mapping and analysis flags as `analyze`
  * (and `--db` to report on a database imported before).
  *
  * Where the reports go:
@@ -10,7 +10,7 @@
  *   one file per experiment under its suggested name.
  * Every file written is named on stderr (`wrote PATH`).
  *
- * `--audit PATH`: a JSON file with the linked ChangeSet (SPEC §5: a ChangeSet with its
+ * `--audit PATH`: a JSON file with the linked ChangeSet (docs/changesets.md: a ChangeSet with its
  * `auditTrail`, or the API's `{ "data": ChangeSet }`) or only an audit trail (an array of audit
  * events, or `{ "data": [...] }`). It goes into the report of the experiment it links to
  * (`actionPlan.implementation.featureFlagKey` equal to the experiment id), or — an explicit
@@ -80,7 +80,7 @@ export async function readAuditFile(path: string): Promise<AuditInput> {
   if (trail.success) return { changeSet: null, auditTrail: trail.data };
   const issue = (Array.isArray(body) ? trail : changeSet).error?.issues[0];
   const where = issue ? ` (${issue.path.join('.') || 'top level'}: ${issue.message})` : '';
-  throw new UsageError(`--audit ${path}: neither a ChangeSet nor a list of audit events (SPEC §5)${where}`);
+  throw new UsageError(`--audit ${path}: neither a ChangeSet nor a list of audit events (docs/changesets.md)${where}`);
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -96,7 +96,7 @@ export function registerReportCommand(program: Command, deps: ReportCommandDeps)
     .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('html'))
     .option('--out <path>', 'file to write; a folder when there are several experiments')
     .option('--experiment-id <id>', 'report on this experiment only')
-    .option('--audit <path>', 'JSON file with the linked ChangeSet (SPEC §5) or its audit trail')
+    .option('--audit <path>', 'JSON file with the linked ChangeSet (docs/changesets.md) or its audit trail')
     .action(async (files: string[], flags: ReportFlags) => {
       if (files.length === 0 && !flags.db) throw new UsageError('report needs FILE... or --db PATH');
       if (!flags.out) throw new UsageError('report needs --out PATH (a file, or a folder for several experiments)');

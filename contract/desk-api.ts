@@ -1,5 +1,5 @@
 /**
- * The one typed contract between the renderer and its host (SPEC §1). Every call the renderer
+ * The one typed contract between the renderer and its host (docs/architecture.md). Every call the renderer
  * can make is a named method here, with a zod schema for its request; every host (Electron
  * preload + main, the loopback web host) implements `DeskHandlers` by calling the same `data/`
  * services, and the renderer sees `DeskApi` (`window.desk`), whose results are values
@@ -197,7 +197,7 @@ export type ExperimentHandlers = {
 
 // ── settings feature ───────────────────────────────────────────────────────────────────────
 
-/** Settings the analyst edits (SPEC §7 Settings screen); persisted by the host. */
+/** Settings the analyst edits (docs/interface.md Settings screen); persisted by the host. */
 export const deskSettingsSchema = analysisSettingsSchema.pick({
   alpha: true, power: true, mde: true, minSamplePerVariant: true, minRuntimeDays: true, cupedPrePeriodDays: true,
   exposureEvents: true, conversionEvents: true, funnelSteps: true, metricWindowDays: true, cuped: true,
@@ -212,7 +212,7 @@ export type SettingsHandlers = {
   setSettings: (request: SetSettingsRequest) => Promise<DeskSettings>;
 };
 
-// ── changesets feature (SPEC §5; types and request schemas in ./changesets/) ──────────────────
+// ── changesets feature (docs/changesets.md; types and request schemas in ./changesets/) ──────────────────
 
 export const proposeDecisionRequestSchema = z.object({
   experimentId: z.string().min(1),
@@ -246,7 +246,7 @@ export type ChangeSetHandlers = {
   setApiSettings: (request: SetApiSettingsRequest) => Promise<ApiSettingsView>;
 };
 
-// ── reports feature (SPEC §6; formats, media types and file names in ./report-export.ts) ──────
+// ── reports feature (docs/reports.md; formats, media types and file names in ./report-export.ts) ──────
 
 export const exportReportRequestSchema = z.object({
   experimentId: z.string().min(1),

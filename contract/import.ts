@@ -1,6 +1,6 @@
 /**
  * Import types that cross the host boundary: progress events and the import summary
- * (SPEC §2.2: accepted + rejected = rows read).
+ * (docs/analysis-definitions.md: accepted + rejected = rows read).
  */
 import type { ColumnMapping } from './mapping.ts';
 
@@ -17,7 +17,7 @@ export interface ImportProgress {
   readonly rowsPerSecond: number;
 }
 
-/** The import summary (SPEC §2.2): accepted + rejected = rows read. */
+/** The import summary (docs/analysis-definitions.md): accepted + rejected = rows read. */
 export interface ImportSummary {
   readonly fileId: number | null;
   readonly path: string;

@@ -1,10 +1,10 @@
 /**
- * Column mappings (SPEC §2.1): how a file's columns become the canonical event log or a unit
+ * Column mappings (docs/analysis-definitions.md): how a file's columns become the canonical event log or a unit
  * table. Shared by the importer, the command line and the mapping dialog.
  */
 import { z } from 'zod';
 
-/** Canonical event-log columns (SPEC §2.1). */
+/** Canonical event-log columns (docs/analysis-definitions.md). */
 export const CANONICAL_COLUMNS = [
   'event_name', 'event_version', 'timestamp', 'user_id', 'experiment_id', 'variant_id', 'is_control',
   'user_segment', 'plan_code', 'revenue_cents', 'value', 'currency', 'request_id', 'session_id', 'store_id',
@@ -12,7 +12,7 @@ export const CANONICAL_COLUMNS = [
 ] as const;
 export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
 
-/** Columns of the pricing experiment export (SPEC §2.1). */
+/** Columns of the pricing experiment export (docs/analysis-definitions.md). */
 export const PRICING_EXPORT_COLUMNS = [
   'slug', 'variantKey', 'variantName', 'isControl', 'assignmentStrategy', 'recordedAt', 'orderTotal',
   'orderCurrency', 'orderId', 'journeyId', 'eventId', 'status', 'loyaltyProjectionPoints',

@@ -1,6 +1,6 @@
 /**
  * How numbers, dates and times are written for people — one set of rules for the app's screens
- * (SPEC §7: every number in JetBrains Mono) and the decision reports (SPEC §6), so a report reads
+ * (docs/interface.md: every number in JetBrains Mono) and the decision reports (docs/reports.md), so a report reads
  * exactly like the screen it came from. en-US grouping and a dot as decimal separator whatever the
  * machine's locale; `null` and non-finite values are written as an em dash "—". Reports also carry
  * every number unrounded (`data-value` attributes, CSV, JSON): these functions are for reading only.

@@ -1,5 +1,5 @@
 /**
- * Decision reports as files (SPEC §6): the formats a report is exported in, their media types
+ * Decision reports as files (docs/reports.md): the formats a report is exported in, their media types
  * and file names. Shared by every host: the CLI's `report` command, `exportReport` in the
  * contract (desk-api.ts) and the renderer's export dialog.
  *
@@ -9,7 +9,7 @@
  * - `pdf` — the same page printed by Chromium (A4, backgrounds on, page numbers in the footer);
  * - `csv` — the metric results, one row per metric × variant, numbers unrounded (RFC 4180);
  * - `json` — the whole report model: results, settings, provenance, ChangeSet and audit trail;
- * - `audit-csv` — the audit trail of the linked ChangeSet, one row per event (SPEC §5 fields).
+ * - `audit-csv` — the audit trail of the linked ChangeSet, one row per event (docs/changesets.md fields).
  */
 
 import { stripBidiControls } from './escape-html.ts';

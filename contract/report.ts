@@ -22,7 +22,7 @@ export interface PowerReport {
   readonly daysStillNeeded: number | null;
 }
 
-/** A funnel metric's step (SPEC §3): `index` s from 1, the step's event name. */
+/** A funnel metric's step (docs/analysis-definitions.md): `index` s from 1, the step's event name. */
 export interface FunnelStep {
   readonly index: number;
   readonly event: string;

@@ -1,31 +1,31 @@
 /**
- * Analysis settings and their defaults (SPEC §2.1, §3, §4, §4.1). Validated with zod wherever
+ * Analysis settings and their defaults (docs/analysis-definitions.md). Validated with zod wherever
  * they enter from outside (command line, settings file, IPC).
  */
 import { z } from 'zod';
 
-/** Exposure event names (SPEC §2.1 defaults). */
+/** Exposure event names (docs/analysis-definitions.md defaults). */
 export const DEFAULT_EXPOSURE_EVENTS = [
   'exposure', 'experiment.exposure', 'experiment.variant.exposed', 'offer.exposed', 'pricing_experiment_segment',
 ] as const;
 
-/** Conversion event names (SPEC §2.1 defaults). */
+/** Conversion event names (docs/analysis-definitions.md defaults). */
 export const DEFAULT_CONVERSION_EVENTS = [
   'conversion', 'checkout.completed', 'checkout_complete', 'order.completed', 'plan.changed', 'plan_change',
 ] as const;
 
 /**
- * Default funnel (SPEC §3 funnel steps): the canonical names of a checkout. Funnel metrics are
+ * Default funnel (docs/analysis-definitions.md funnel steps): the canonical names of a checkout. Funnel metrics are
  * reported when every step occurs among the imported events.
  */
 export const DEFAULT_FUNNEL_STEPS = ['page_view', 'checkout.started', 'checkout.completed'] as const;
 
-/** Metrics that take a window (SPEC §3): `funnel` is one window for every step. */
+/** Metrics that take a window (docs/analysis-definitions.md): `funnel` is one window for every step. */
 export const WINDOWED_METRICS = ['conversion', 'revenue_per_user', 'orders_per_user', 'funnel'] as const;
 export type WindowedMetric = (typeof WINDOWED_METRICS)[number];
 
 /**
- * Text columns of the exposure event a filter can select on (SPEC §3), besides `user_segment`
+ * Text columns of the exposure event a filter can select on (docs/analysis-definitions.md), besides `user_segment`
  * (the `segment` setting); ids such as `request_id` are not filters.
  */
 export const EXPOSURE_ATTRIBUTES = ['store_id', 'plan_code', 'currency', 'event_version'] as const;
@@ -49,7 +49,7 @@ export const analysisSettingsSchema = z.object({
   exposureEvents: z.array(z.string().min(1)).min(1).default([...DEFAULT_EXPOSURE_EVENTS]),
   conversionEvents: z.array(z.string().min(1)).min(1).default([...DEFAULT_CONVERSION_EVENTS]),
   /**
-   * Per-metric window in days (SPEC §3): the metric counts events in [t0, t0 + days) instead of
+   * Per-metric window in days (docs/analysis-definitions.md): the metric counts events in [t0, t0 + days) instead of
    * until the end of the data. A metric without an entry has no window.
    */
   metricWindowDays: z.partialRecord(z.enum(WINDOWED_METRICS), z.number().positive().max(3650)).default({}),
@@ -64,7 +64,7 @@ export const analysisSettingsSchema = z.object({
   exposureTo: z.string().optional(),
   /** Only units whose first exposure carries this `user_segment`. */
   segment: z.string().optional(),
-  /** Only units whose first exposure carries these values (event logs; SPEC §3 text-column filters). */
+  /** Only units whose first exposure carries these values (event logs; docs/analysis-definitions.md text-column filters). */
   exposureFilters: z.partialRecord(z.enum(EXPOSURE_ATTRIBUTES), z.string().min(1)).default({}),
 });
 

@@ -103,7 +103,7 @@ export function defaultTempDirectory(path: string): string {
 /**
  * Opens (creating if needed) a database file, or an in-memory database for `:memory:`, with the
  * resource settings of `options`, sets the session time zone to UTC (zone-less timestamps are
- * read as UTC, SPEC §2.1) and applies pending schema migrations.
+ * read as UTC, docs/analysis-definitions.md) and applies pending schema migrations.
  *
  * @throws Error when the file cannot be opened (not a DuckDB file, locked, no permission).
  */

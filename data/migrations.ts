@@ -1,5 +1,5 @@
 /**
- * Versioned schema migrations of the local database (SPEC §2). Each migration runs once, in
+ * Versioned schema migrations of the local database (docs/import.md). Each migration runs once, in
  * order, inside a transaction, and is recorded in `schema_migrations`. Never edit a released
  * migration: add a new one.
  */
@@ -32,7 +32,7 @@ const MIGRATIONS: readonly Migration[] = [
         zoneless_timestamps BIGINT NOT NULL DEFAULT 0,
         imported_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
       );
-      -- Canonical event log (SPEC §2.1). Revenue in minor units (cents).
+      -- Canonical event log (docs/analysis-definitions.md). Revenue in minor units (cents).
       CREATE TABLE events (
         file_id INTEGER NOT NULL,
         line BIGINT,
@@ -76,7 +76,7 @@ const MIGRATIONS: readonly Migration[] = [
         covariate_of VARCHAR,             -- for role = covariate: the metric it adjusts
         position INTEGER NOT NULL
       );
-      -- Every rejected row with its reason (SPEC §2.2): accepted + rejected = rows read.
+      -- Every rejected row with its reason (docs/analysis-definitions.md): accepted + rejected = rows read.
       CREATE TABLE rejects (
         file_id INTEGER NOT NULL,
         line BIGINT,
@@ -90,7 +90,7 @@ const MIGRATIONS: readonly Migration[] = [
         mapping JSON NOT NULL,
         saved_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
       );
-      -- First exposure per (experiment, unit), rebuilt after each import (SPEC §2.3).
+      -- First exposure per (experiment, unit), rebuilt after each import (docs/analysis-definitions.md).
       CREATE TABLE assignments (
         experiment_id VARCHAR NOT NULL,
         unit_id VARCHAR NOT NULL,
@@ -108,7 +108,7 @@ const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'changeset outbox, experiment links, changeset cache',
     sql: `
-      -- Decisions for the ChangeSet API, written before they are sent (SPEC §5 offline outbox;
+      -- Decisions for the ChangeSet API, written before they are sent (docs/changesets.md offline outbox;
       -- data/changesets/outbox.ts). A row is never deleted: discarding marks it.
       CREATE SEQUENCE changeset_outbox_seq START 1;
       CREATE TABLE changeset_outbox (

@@ -1,6 +1,6 @@
 /**
  * The Profit Engine API token, kept with the OS keychain through Electron's `safeStorage`
- * (SPEC §5): only the encrypted bytes are written (userData/api-token.bin, mode 0600), never
+ * (docs/changesets.md): only the encrypted bytes are written (userData/api-token.bin, mode 0600), never
  * the token in plain text, and it is never logged. Lives in main, because `safeStorage` is a
  * main-process API; the DuckDB worker asks main for it over the worker protocol.
  *

@@ -1,6 +1,6 @@
 /**
  * The wire vocabulary between preload and main: the IPC channel names and the allowlists of
- * method and event names each side accepts (STYLE §8: channel allowlist in preload, method
+ * method and event names each side accepts (docs/architecture.md: channel allowlist in preload, method
  * allowlist in main).
  *
  * This file imports only types, on purpose: the sandboxed preload is bundled from it, and a

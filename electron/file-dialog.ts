@@ -4,7 +4,7 @@
  */
 import type { BaseWindow, Dialog, OpenDialogOptions } from 'electron';
 
-/** The formats the importer reads (SPEC §2.1), gzip-compressed CSV included. */
+/** The formats the importer reads (docs/analysis-definitions.md), gzip-compressed CSV included. */
 export const DATA_FILE_FILTERS: OpenDialogOptions['filters'] = [
   { name: 'Experiment data', extensions: ['csv', 'tsv', 'gz', 'ndjson', 'jsonl', 'parquet', 'arrow', 'arrows', 'feather', 'ipc'] },
   { name: 'All files', extensions: ['*'] },

@@ -11,7 +11,7 @@
  *      if it was issued to this sender (`file-handles.ts`), else `not_found` —
  *   and only then forwarded to the worker, which validates again (validate on both sides).
  * Refusals are `Result` errors (`invalid_request`), never thrown: a thrown error reaches the
- * renderer as a bare message string (STYLE §9).
+ * renderer as a bare message string (docs/architecture.md).
  *
  * `desk:choose-files` (): the native open dialog, in main because dialogs belong to a window;
  * answers handles for the chosen files, never their paths.

@@ -1,6 +1,6 @@
 /**
  * Electron main process: one window, the menu, dialogs, and the wiring between the renderer's
- * IPC and the DuckDB worker. Thin by design (SPEC §1): every decision about data lives in
+ * IPC and the DuckDB worker. Thin by design (docs/architecture.md): every decision about data lives in
  * `data/`, every security rule in `security.ts`, every message shape in the contract.
  *
  *   renderer ──desk:invoke──▶ ipc.ts (sender, method, schema) ──▶ worker-client.ts

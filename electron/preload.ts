@@ -1,5 +1,5 @@
 /**
- * The preload: exposes `window.desk` — the contract's named methods and nothing else (STYLE §7;
+ * The preload: exposes `window.desk` — the contract's named methods and nothing else (docs/architecture.md;
  * Tad, which hands the page `ipcRenderer`, is the counter-example). The object ends with
  * `satisfies DeskApi`, so a method added to or removed from the contract is a type error here
  * until the bridge follows (after Actual Budget's preload).

@@ -1,5 +1,5 @@
 /**
- * All window hardening in one place (STYLE §12, after Actual Budget's `security.ts`; Tad is the
+ * All window hardening in one place (docs/architecture.md, after Actual Budget's `security.ts`; Tad is the
  * counter-example: `nodeIntegration: true`, `contextIsolation: false`).
  *
  * The renderer is served from our own privileged scheme, `app://desk/…` (see `app-protocol.ts`),

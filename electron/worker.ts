@@ -1,7 +1,7 @@
 /**
  * The DuckDB worker: entry point of the utility process main forks (`utilityProcess.fork`).
  * All database work — imports, metric SQL, Arrow encoding — runs here, so a long import never
- * blocks the main process's event loop (window moves, menus, IPC) (STYLE §10, after Actual
+ * blocks the main process's event loop (window moves, menus, IPC) (docs/architecture.md, after Actual
  * Budget's server process).
  *
  * Started with `--desk-database=… --desk-settings=…`; posts `{ type: 'ready' }` once the

@@ -1,7 +1,7 @@
 /**
  * Sample moments from sufficient statistics (n, Σy, Σy², Σxy …) and the per-arm summary.
  *
- * Conventions (SPEC §4, docs/analysis-definitions.md "Statistics"):
+ * Conventions (docs/analysis-definitions.md, docs/analysis-definitions.md "Statistics"):
  * - binomial metrics report the Bernoulli variance p(1 − p) (so SE² = p(1 − p)/n);
  * - continuous and count metrics report the sample variance with n − 1;
  * - covariances (CUPED, ratio) use n − 1.

@@ -10,7 +10,7 @@
 import { chiSquareSurvival } from './distributions.ts';
 import { finiteOrNull, isFiniteNumber } from './finite.ts';
 
-/** Default SRM threshold: flagged when p < 0.001 (SPEC §4). */
+/** Default SRM threshold: flagged when p < 0.001 (docs/analysis-definitions.md). */
 export const SRM_P_VALUE_THRESHOLD = 0.001;
 
 /** Result of the SRM test. */

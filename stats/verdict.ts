@@ -1,5 +1,5 @@
 /**
- * The experiment verdict of SPEC §4.2, from the primary metric, the guardrail metrics and the
+ * The experiment verdict of docs/changesets.md, from the primary metric, the guardrail metrics and the
  * warnings:
  *
  * 1. `not_ready` — any blocking warning (`sample_ratio_mismatch`, `min_runtime_not_reached`,

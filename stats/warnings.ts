@@ -1,5 +1,5 @@
 /**
- * Analysis warnings (SPEC §4.1): stable codes, a message an analyst can read, and the numbers
+ * Analysis warnings (docs/analysis-definitions.md): stable codes, a message an analyst can read, and the numbers
  * behind it in `values`. Pure: the caller hands in everything already measured.
  */
 import type { AnalysisWarning, WarningCode } from './types.ts';
@@ -19,7 +19,7 @@ export interface WarningSettings {
   readonly multipleExposureShare: number;
 }
 
-/** SPEC §4.1 defaults. */
+/** docs/analysis-definitions.md defaults. */
 export const DEFAULT_WARNING_SETTINGS: WarningSettings = Object.freeze({
   minSamplePerArm: 1000,
   minRuntimeDays: 7,
@@ -27,7 +27,7 @@ export const DEFAULT_WARNING_SETTINGS: WarningSettings = Object.freeze({
   multipleExposureShare: 0.01,
 });
 
-/** Warnings that make the verdict `not_ready` (SPEC §4.2). */
+/** Warnings that make the verdict `not_ready` (docs/changesets.md). */
 export const BLOCKING_WARNING_CODES: readonly WarningCode[] = Object.freeze([
   'sample_ratio_mismatch',
   'min_runtime_not_reached',
@@ -67,7 +67,7 @@ export interface WarningInput {
 }
 
 /**
- * Collects the warnings of one experiment, in the order of SPEC §4.1 (SRM, sample size,
+ * Collects the warnings of one experiment, in the order of docs/analysis-definitions.md (SRM, sample size,
  * conversions, power, runtime, multiple exposures, CUPED, retention), then late events.
  *
  * - `sample_ratio_mismatch`: `srm.flagged`.

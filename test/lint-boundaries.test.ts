@@ -1,5 +1,5 @@
 /**
- * The import boundaries of SPEC §1 are enforced by ESLint: this proves the rule fires for each
+ * The import boundaries of docs/architecture.md are enforced by ESLint: this proves the rule fires for each
  * forbidden import and stays quiet for an allowed one.
  */
 import { ESLint } from 'eslint';
@@ -13,7 +13,7 @@ async function boundaryErrors(filePath: string, code: string): Promise<string[]>
   return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
-describe('import boundaries (SPEC §1)', () => {
+describe('import boundaries (docs/architecture.md)', () => {
   it('stats/ may not import data/, Node built-ins or DuckDB', async () => {
     expect(await boundaryErrors('stats/probe.ts', `import { openDatabase } from '../data/database.ts';\nexport const x = openDatabase;\n`)).toHaveLength(1);
     expect(await boundaryErrors('stats/probe.ts', `import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n`)).toHaveLength(1);

@@ -1,5 +1,5 @@
 /**
- * The app's side of ChangeSet decisions (SPEC §5, issue 4): the outbox item the UI shows, the
+ * The app's side of ChangeSet decisions (docs/changesets.md): the outbox item the UI shows, the
  * decision proposal of the experiment screen, and the request schemas of the `changesets`
  * handlers of contract/desk-api.ts. Hosts validate requests with these schemas before anything
  * reaches data/.
@@ -102,7 +102,7 @@ export interface ChangeSetDetailView {
   /** The audit trail, oldest first (the API's `/audit` when online, the cached trail otherwise). */
   readonly audit: readonly AuditEvent[];
   readonly allowedTransitions: readonly AllowedTransitionView[];
-  /** SPEC §7 "AUTO-ROLLBACK: ARMED" banner. */
+  /** docs/interface.md "AUTO-ROLLBACK: ARMED" banner. */
   readonly autoRollbackArmed: boolean;
   /** Experiments linked to it (by featureFlagKey or by hand). */
   readonly linkedExperiments: readonly string[];

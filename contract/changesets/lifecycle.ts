@@ -1,5 +1,5 @@
 /**
- * The ChangeSet lifecycle of SPEC §5 in one pure place: which transitions exist, what each one
+ * The ChangeSet lifecycle of docs/changesets.md in one pure place: which transitions exist, what each one
  * writes (state, approval, execution, version, one audit event), and the error for anything else.
  * The reference server applies it; the app uses it to offer only legal actions and to refuse an
  * illegal decision before it reaches the outbox.
@@ -14,7 +14,7 @@
  *                                                       └──────made_permanent (confirm: true)──┘
  * ```
  *
- * Choices where SPEC §5 is silent:
+ * Choices where docs/changesets.md is silent:
  * - Audit actions: SPEC lists no action for DRAFT → PENDING_APPROVAL; it writes `submitted` (an
  *   addition). PENDING_APPROVAL → ACTIVE is the approval and writes `approved` (approval.status
  *   `approved`, `approvedBy`, `approvedAt`; `execution.startedAt`). `activated` stays in the
@@ -49,7 +49,7 @@ export interface TransitionRule {
   readonly proof: ProofRule;
 }
 
-/** Every legal transition (SPEC §5); anything else is `invalid_transition`. */
+/** Every legal transition (docs/changesets.md); anything else is `invalid_transition`. */
 export const TRANSITIONS: readonly TransitionRule[] = [
   { from: 'DRAFT', to: 'PENDING_APPROVAL', action: 'submitted', requiresConfirmation: false, proof: 'refused' },
   { from: 'PENDING_APPROVAL', to: 'ACTIVE', action: 'approved', requiresConfirmation: false, proof: 'refused' },
@@ -282,7 +282,7 @@ export function createDraft(request: CreateChangeSetRequest, context: ApplyConte
 }
 
 /**
- * Whether the auto-rollback is armed (SPEC §7 banner "AUTO-ROLLBACK: ARMED"): the change is live
+ * Whether the auto-rollback is armed (docs/interface.md banner "AUTO-ROLLBACK: ARMED"): the change is live
  * (ACTIVE or MEASURING) and has at least one auto-rollback trigger.
  */
 export function isAutoRollbackArmed(changeset: Pick<ChangeSet, 'execution' | 'rollbackPlan'>): boolean {

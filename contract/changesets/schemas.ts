@@ -1,6 +1,6 @@
 /**
  * The ChangeSet REST API's data, as zod schemas and the TypeScript types inferred from them
- * (SPEC §5). `openapi.yaml` beside this file is the written contract; `test/changesets/openapi.test.ts`
+ * (docs/changesets.md). `openapi.yaml` beside this file is the written contract; `test/changesets/openapi.test.ts`
  * checks, property by property, that these schemas say the same thing (required fields, types,
  * enums) and that sample objects validate under both.
  *
@@ -10,19 +10,19 @@
  * - Responses are parsed leniently (unknown fields are dropped: the server may add fields);
  *   requests are strict (an unknown field is a `validation_failed`, which catches typos).
  *
- * Where SPEC §5 names a field without its shape, the choice is written on the field.
+ * Where docs/changesets.md names a field without its shape, the choice is written on the field.
  */
 import { z } from 'zod';
 
 // ── lifecycle vocabulary ─────────────────────────────────────────────────────────────────────
 
-/** `execution.status`, the ChangeSet lifecycle state (SPEC §5). */
+/** `execution.status`, the ChangeSet lifecycle state (docs/changesets.md). */
 export const CHANGESET_STATUSES = ['DRAFT', 'PENDING_APPROVAL', 'ACTIVE', 'MEASURING', 'PROVEN', 'ROLLED_BACK', 'PERMANENT'] as const;
 export const changeSetStatusSchema = z.enum(CHANGESET_STATUSES);
 export type ChangeSetStatus = z.infer<typeof changeSetStatusSchema>;
 
 /**
- * Audit actions. SPEC §5 lists created, approved, rejected, activated, measured, proven,
+ * Audit actions. docs/changesets.md lists created, approved, rejected, activated, measured, proven,
  * rolled_back, made_permanent; it names no action for DRAFT → PENDING_APPROVAL, for which this
  * contract adds `submitted`. See `contract/changesets/lifecycle.ts` for which transition writes
  * which action (`activated` is part of the vocabulary but not written by this lifecycle).
@@ -86,7 +86,7 @@ export const proofWarningSchema = z.object({
 });
 
 /**
- * The evidence a PROVEN / ROLLED_BACK decision is taken on (SPEC §5 `proofResult`), built by
+ * The evidence a PROVEN / ROLLED_BACK decision is taken on (docs/changesets.md `proofResult`), built by
  * `data/changesets/proof.ts` from the analysis report. The top-level uplift, p-value and CUPED
  * fields are those of `variant` (the arm the decision is about); `comparisons` has every
  * treatment arm.
@@ -152,7 +152,7 @@ export const actionPlanSchema = z.object({
   type: z.enum(['feature_flag', 'workflow', 'copy_change', 'timing_change', 'segment_target']),
   targetSegment: z.string().min(1),
   implementation: z.object({
-    /** Equal to an experiment id, it links the experiment to this ChangeSet (SPEC §5). */
+    /** Equal to an experiment id, it links the experiment to this ChangeSet (docs/changesets.md). */
     featureFlagKey: z.string().min(1).optional(),
     changes: z.array(implementationChangeSchema),
   }),
@@ -221,7 +221,7 @@ export const executionSchema = z.object({
 });
 export type Execution = z.infer<typeof executionSchema>;
 
-/** An immutable audit event; one per lifecycle step (SPEC §5). `id` and `version` are additions. */
+/** An immutable audit event; one per lifecycle step (docs/changesets.md). `id` and `version` are additions. */
 export const auditEventSchema = z.object({
   id: z.string().min(1),
   changesetId: z.string().min(1),
@@ -293,8 +293,8 @@ export type TransitionRequest = z.infer<typeof transitionRequestSchema>;
 // ── envelopes ────────────────────────────────────────────────────────────────────────────────
 
 /**
- * Stable error codes (SPEC §5) and their HTTP statuses. `internal_error` (500) is an addition:
- * SPEC §5 names no code for a server failure.
+ * Stable error codes (docs/changesets.md) and their HTTP statuses. `internal_error` (500) is an addition:
+ * docs/changesets.md names no code for a server failure.
  */
 export const API_ERROR_STATUS = {
   validation_failed: 422,

@@ -170,7 +170,7 @@ function powerReport(primary: MetricResult, armUnits: readonly number[], runtime
   };
 }
 
-/** Every imported file with its row accounting (SPEC §2.2) and rejects per reason. */
+/** Every imported file with its row accounting (docs/analysis-definitions.md) and rejects per reason. */
 export async function importedFiles(db: Database): Promise<ImportedFileReport[]> {
   const files = await db.query(`SELECT file_id, path, sha256, shape, rows_read, rows_accepted, rows_rejected, zoneless_timestamps,
                                        imported_at FROM files ORDER BY file_id`);

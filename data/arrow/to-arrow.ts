@@ -1,6 +1,6 @@
 /**
  * Columnar results → Apache Arrow IPC stream bytes, for anything that can be large (time series,
- * row previews; SPEC §1). Numbers travel as Float64 (NaN for null), strings dictionary-encoded.
+ * row previews; docs/architecture.md). Numbers travel as Float64 (NaN for null), strings dictionary-encoded.
  */
 import { Dictionary, Int32, Utf8, makeVector, tableToIPC, vectorFromArray, Table, type Vector } from 'apache-arrow';
 

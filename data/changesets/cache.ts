@@ -1,6 +1,6 @@
 /**
  * The local copy of ChangeSets last seen from the API (table `changeset_cache`), so that the
- * ChangeSets screen, linking and decisions work offline (SPEC §5 "Offline"). A copy is replaced
+ * ChangeSets screen, linking and decisions work offline (docs/changesets.md "Offline"). A copy is replaced
  * only by one of the same or a newer version.
  */
 import type { ChangeSet, ChangeSetStatus } from '../../contract/changesets/schemas.ts';

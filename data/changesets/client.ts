@@ -1,5 +1,5 @@
 /**
- * Typed client of the ChangeSet REST API (contract/changesets/openapi.yaml, SPEC §5).
+ * Typed client of the ChangeSet REST API (contract/changesets/openapi.yaml, docs/changesets.md).
  *
  * - Every response body is validated with the contract's zod schemas; a body that does not match
  *   is an `invalid_response` error.

@@ -1,5 +1,5 @@
 /**
- * Which ChangeSet an experiment's decisions go to (SPEC §5): a link made by hand in the app
+ * Which ChangeSet an experiment's decisions go to (docs/changesets.md): a link made by hand in the app
  * (table `experiment_links`) wins; otherwise the ChangeSet whose
  * `actionPlan.implementation.featureFlagKey` equals the experiment id.
  */

@@ -1,5 +1,5 @@
 /**
- * The durable outbox of ChangeSet decisions (SPEC §5 "Offline"), in the local DuckDB table
+ * The durable outbox of ChangeSet decisions (docs/changesets.md "Offline"), in the local DuckDB table
  * `changeset_outbox` (migration 2). A decision is written here first, with a fresh idempotency
  * key, and only then sent; it survives restarts and is retried until the API accepts or refuses
  * it for good. Exactly-once delivery rests on two rules: the key and the body of an item never

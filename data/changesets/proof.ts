@@ -1,5 +1,5 @@
 /**
- * From an analysis to a ChangeSet decision (SPEC §4.2, §5): the `proofResult` the decision
+ * From an analysis to a ChangeSet decision (docs/changesets.md): the `proofResult` the decision
  * carries, built from the experiment's report and the provenance of its data, and the proposed
  * transition (winner → PROVEN, loser → ROLLED_BACK) with its reason.
  */
@@ -46,7 +46,7 @@ function significant(e: EffectiveComparison | undefined, alpha: number): boolean
 /**
  * The metric a decision rests on: for a ROLLED_BACK decision, the primary metric when it is
  * significantly down, else the first guardrail breached (significantly down by more than 5 %
- * relative: the auto-rollback rule of SPEC §4.2); otherwise the primary metric.
+ * relative: the auto-rollback rule of docs/changesets.md); otherwise the primary metric.
  */
 function decisiveMetric(report: ExperimentReport, variant: string | null, to: DecisionTarget | null, provenance: ProofProvenance): MetricReport {
   const byName = (name: string | null): MetricReport | undefined => report.metrics.find((m) => m.name === name);
@@ -85,7 +85,7 @@ function decisiveVariant(report: ExperimentReport, to: DecisionTarget | null, pr
 }
 
 /**
- * The SPEC §5 `proofResult` of a decision on `report`: the decisive metric (primary, or the
+ * The docs/changesets.md `proofResult` of a decision on `report`: the decisive metric (primary, or the
  * breached guardrail of a rollback), the method (cuped when the decisive comparison is
  * CUPED-adjusted), per-variant n, mean and variance, absolute and relative uplift with CIs and the
  * p-value of the decided arm (and of every arm in `comparisons`), CUPED θ and variance reduction,
@@ -144,7 +144,7 @@ export interface ProposedDecision {
 }
 
 /**
- * The decision the verdict proposes (SPEC §4.2): winner → PROVEN, loser → ROLLED_BACK, otherwise
+ * The decision the verdict proposes (docs/changesets.md): winner → PROVEN, loser → ROLLED_BACK, otherwise
  * none. The reason restates the verdict and, with a proof, names the data hash and app version.
  */
 export function proposeDecision(report: ExperimentReport, proof?: Pick<ProofResult, 'dataHash' | 'appVersion'>): ProposedDecision {

@@ -1,5 +1,5 @@
 /**
- * Arrow IPC input (SPEC §2.1): the file format (`ARROW1` magic; `.arrow`, `.feather` v2, `.ipc`)
+ * Arrow IPC input (docs/analysis-definitions.md): the file format (`ARROW1` magic; `.arrow`, `.feather` v2, `.ipc`)
  * and the stream format (`.arrows`). DuckDB has no built-in reader for them (its `arrow`
  * extension cannot be installed offline), so apache-arrow reads the record batches in Node and
  * DuckDB's appender writes each value, as text, into a temp table that is then validated like
@@ -8,7 +8,7 @@
  *
  * Values become the text the validators parse (`sql-parsers.ts`): timestamps ISO-8601 at the
  * column's precision (with `Z` when the column has a time zone; a zone-less column stays zone-less
- * and is read as UTC, SPEC §2.1), dates `YYYY-MM-DD`, integers in full (64-bit included), floats
+ * and is read as UTC, docs/analysis-definitions.md), dates `YYYY-MM-DD`, integers in full (64-bit included), floats
  * as `String(x)`, booleans `true`/`false`, dictionaries decoded, nested values as JSON.
  */
 import { open } from 'node:fs/promises';

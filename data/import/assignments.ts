@@ -1,5 +1,5 @@
 /**
- * Rebuilds `assignments`, the first exposure of every (experiment, unit) (SPEC §2.3), from the
+ * Rebuilds `assignments`, the first exposure of every (experiment, unit) (docs/analysis-definitions.md), from the
  * event log and the unit tables. Units that saw several variants keep `variant_id = NULL` and
  * their `variant_count`, so the analysis can exclude and count them.
  */

@@ -1,6 +1,6 @@
 /**
  * Column mappings: how a file's columns become the canonical event log or a unit table
- * (SPEC §2.1). Known headers are recognised; anything else needs explicit flags (or the mapping
+ * (docs/analysis-definitions.md). Known headers are recognised; anything else needs explicit flags (or the mapping
  * dialog), and a mapping is saved per header signature for the next file with the same header.
  */
 import { createHash } from 'node:crypto';

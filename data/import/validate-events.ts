@@ -15,7 +15,7 @@ export interface ValidationCounts {
   readonly zonelessTimestamps: number;
 }
 
-/** Event names as configured (SPEC §2.1 defaults in `settings.ts`). */
+/** Event names as configured (docs/analysis-definitions.md defaults in `settings.ts`). */
 export interface EventNames {
   readonly exposure: readonly string[];
   readonly conversion: readonly string[];

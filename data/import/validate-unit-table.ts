@@ -1,6 +1,6 @@
 /**
- * Validates a staged unit table (one row per randomization unit, SPEC §2.1 shape 2) in SQL and
- * moves each row into `unit_rows` + `unit_values` or into `rejects` (SPEC §2.2).
+ * Validates a staged unit table (one row per randomization unit, docs/analysis-definitions.md shape 2) in SQL and
+ * moves each row into `unit_rows` + `unit_values` or into `rejects` (docs/analysis-definitions.md).
  */
 import { quoteIdentifier, toNumber, type Database } from '../database.ts';
 import type { UnitTableMapping } from './mapping.ts';

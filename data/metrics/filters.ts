@@ -1,5 +1,5 @@
 /**
- * The analysis filters of SPEC §3 (exposure date range, segment) as a SQL predicate on
+ * The analysis filters of docs/analysis-definitions.md (exposure date range, segment) as a SQL predicate on
  * `assignments` with bound parameters.
  */
 import type { AnalysisSettings } from '../../contract/settings.ts';

@@ -1,5 +1,5 @@
 /**
- * The per-unit values of the event-log metrics (SPEC §3, docs/analysis-definitions.md), computed
+ * The per-unit values of the event-log metrics (docs/analysis-definitions.md, docs/analysis-definitions.md), computed
  * once per state of the data and kept in the table `analysis_unit_metrics`, so that an
  * analysis — and every re-analysis with a new filter, α or CUPED setting — aggregates about one
  * row per (experiment, unit) instead of joining the event log again.
@@ -14,7 +14,7 @@
  *
  * From it, `analysis_unit_cube` pre-aggregates per (experiment, variant, segment, UTC day of t0)
  * every additive sum the analysis needs (counts, Σy, Σy², CUPED's Σx, Σx², Σxy per metric, the
- * retention curve's mature and retained counts per day). The filters of SPEC §3 — experiment,
+ * retention curve's mature and retained counts per day). The filters of docs/analysis-definitions.md — experiment,
  * segment and an exposure-date range — select whole groups when the range starts and ends at UTC
  * midnight (dates), so an analysis then sums a few hundred rows; a range with a time of day falls
  * back to the units. The sums are of integers (counts, cents), so both give the same numbers.
@@ -39,7 +39,7 @@ const DAY_US = 86_400_000_000;
 /** Bumped whenever the SQL below changes what the tables hold: older persisted tables are rebuilt. */
 export const CACHE_FORMAT = 4;
 
-/** Retention days reported as metrics (SPEC §3: D1 and D7). */
+/** Retention days reported as metrics (docs/analysis-definitions.md: D1 and D7). */
 export const RETENTION_DAYS = [1, 7] as const;
 /** Retention curve length: D0 … D30. */
 export const RETENTION_CURVE_DAYS = ACTIVE_DAY_BITS;
@@ -275,7 +275,7 @@ async function buildUnitMetrics(db: Database, settings: AnalysisSettings, key: s
     : null;
   const funnel = steps.length > 0 && toNumber(end.funnel_events) === steps.length ? [...steps] : [];
   const metrics = meanMetrics(funnel);
-  // Per-metric windows (SPEC §3), in µs after t0; NULL: until the end of the data.
+  // Per-metric windows (docs/analysis-definitions.md), in µs after t0; NULL: until the end of the data.
   const windowUs = (metric: WindowedMetric): bigint | null => {
     const days = settings.metricWindowDays[metric];
     return days === undefined ? null : BigInt(Math.round(days * Number(DAY_US)));

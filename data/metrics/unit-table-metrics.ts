@@ -1,5 +1,5 @@
 /**
- * Unit-table metrics (SPEC §3 last row): each metric column's sufficient statistics per
+ * Unit-table metrics (docs/analysis-definitions.md last row): each metric column's sufficient statistics per
  * experiment and variant, over the rows that `assignments` picked (one per unit, multiple
  * exposures excluded). A column whose values are all 0/1 is binomial, any other numeric column
  * continuous. CUPED covariates named with --covariate add Σx, Σx², Σxy.

@@ -1,5 +1,5 @@
 /**
- * Builds the decision report of one experiment (SPEC §6) from what the analysis already
+ * Builds the decision report of one experiment (docs/reports.md) from what the analysis already
  * produced — its `ExperimentReport`, the settings it ran with, the imported files and the
  * cumulative/retention series — plus, when known, the linked ChangeSet, its audit trail and the
  * decision taken. Pure: no database, no clock (the caller passes `generatedAt`).
@@ -32,7 +32,7 @@ export interface ReportModelInput {
   readonly cumulative?: Uint8Array | readonly CumulativePoint[] | null;
   /** Retention curve: Arrow IPC bytes (`retentionCurve`) or points already decoded. */
   readonly retention?: Uint8Array | readonly RetentionPoint[] | null;
-  /** The linked ChangeSet (SPEC §5), if any. */
+  /** The linked ChangeSet (docs/changesets.md), if any. */
   readonly changeSet?: ReportChangeSet | null;
   /** Its audit trail when it came apart from the ChangeSet (`GET /v1/changesets/{id}/audit`). */
   readonly auditTrail?: readonly ReportAuditEvent[] | null;
@@ -40,7 +40,7 @@ export interface ReportModelInput {
   readonly decision?: ReportDecision | null;
 }
 
-/** States that are decisions (SPEC §5 lifecycle: the end of a measurement and after). */
+/** States that are decisions (docs/changesets.md lifecycle: the end of a measurement and after). */
 const DECISION_STATES = new Set(['PROVEN', 'ROLLED_BACK', 'PERMANENT']);
 
 /** `sha256:<hex>` over the files' digests (see `Provenance.dataHash`); null without files. */

@@ -2,9 +2,9 @@
  * The report's charts as inline SVG, rendered in Node by echarts' server-side renderer
  * (`echarts.init(null, null, { renderer: 'svg', ssr: true })` → `renderToSVGString()`): the CI
  * forest plot, the cumulative uplift with its CI band, and the retention curve D0…D30. They draw
- * the same data as the app's charts (renderer/charts/*, which the report cannot import, SPEC §1).
+ * the same data as the app's charts (renderer/charts/*, which the report cannot import, docs/architecture.md).
  *
- * Each chart is rendered in two themes: `dark` (SPEC §7, on screen) and `light` (print: dark ink
+ * Each chart is rendered in two themes: `dark` (docs/interface.md, on screen) and `light` (print: dark ink
  * on white, no lime that a printer cannot show); the HTML shows one or the other by media query.
  * Text inside the SVG is escaped by echarts (`<` → `&lt;`, `"` → `&quot;`), and names from the
  * data are drawn without bidi controls (docs/security.md). No formatter here writes HTML: the

@@ -1,5 +1,5 @@
 /**
- * JetBrains Mono (SPEC §7: every number in it) for self-contained reports: the Latin subset in
+ * JetBrains Mono (docs/interface.md: every number in it) for self-contained reports: the Latin subset in
  * weights 400 and 700, read from `@fontsource/jetbrains-mono` and inlined as base64 `data:` URLs
  * in `@font-face` rules, so a report renders the same on a machine without the font and loads
  * nothing from the network. About 58 kB of CSS; read once per process.

@@ -1,5 +1,5 @@
 /**
- * The ChangeSet part of a report from what the desk knows about the experiment's link (SPEC §5):
+ * The ChangeSet part of a report from what the desk knows about the experiment's link (docs/changesets.md):
  * the ChangeSet, its audit trail, and the decision taken — a decision still in the offline
  * outbox (queued, sending or failed) counts, with its sync state; otherwise the latest audit
  * event into PROVEN, ROLLED_BACK or PERMANENT.

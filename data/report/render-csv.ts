@@ -47,7 +47,7 @@ export function resultsCsv(model: Pick<DecisionReportModel, 'results'>): string 
   return toCsv(RESULT_COLUMNS, model.results.map((row) => RESULT_COLUMNS.map((column) => row[column])));
 }
 
-/** The audit-trail columns: SPEC §5's fields, `actor` split in two, `metadata` as JSON text. */
+/** The audit-trail columns: docs/changesets.md's fields, `actor` split in two, `metadata` as JSON text. */
 export const AUDIT_COLUMNS = [
   'id', 'changesetId', 'storeId', 'version', 'timestamp', 'actorType', 'actorId', 'action', 'previousState', 'newState', 'reason', 'metadata',
 ] as const;

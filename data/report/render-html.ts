@@ -1,8 +1,8 @@
 /**
- * The decision report as ONE self-contained HTML file (SPEC §6): styles and the JetBrains Mono
+ * The decision report as ONE self-contained HTML file (docs/reports.md): styles and the JetBrains Mono
  * font inlined (data: URLs), charts as inline SVG rendered server-side, no script, nothing
  * loaded from the network — a Content-Security-Policy meta tag (`default-src 'none'`) makes sure
- * of it in any browser. It reads the same on screen (SPEC §7, dark) and on paper (a light print
+ * of it in any browser. It reads the same on screen (docs/interface.md, dark) and on paper (a light print
  * stylesheet, which is also what the PDF is printed from).
  *
  * Order: masthead; title; verdict in one sentence; key facts; warnings; metric table; charts

@@ -1,7 +1,7 @@
 /**
  * The decision report's stylesheet, inlined in its one HTML file.
  *
- * On screen: SPEC §7 — black, white, a 1px #333 grid, radius 0, no shadows, acid lime accents,
+ * On screen: docs/interface.md — black, white, a 1px #333 grid, radius 0, no shadows, acid lime accents,
  * green positive, red risk, blue MEASURING; JetBrains Mono for numbers, the system sans-serif for
  * labels. In print (`@media print`, also what the PDF is made from): white paper, black text,
  * thin grey rules, outlined badges instead of filled ones, the light version of each chart — no

@@ -1,9 +1,9 @@
 /**
- * The decision report's data (SPEC §6): everything the HTML, PDF, CSV and JSON renderings show,
+ * The decision report's data (docs/reports.md): everything the HTML, PDF, CSV and JSON renderings show,
  * built once by `buildReportModel` (build-report-model.ts). Plain JSON-safe data: numbers that
  * could not be computed are `null` (never NaN), timestamps are UTC ISO-8601 strings.
  *
- * ChangeSet and audit types are structural subsets of SPEC §5 (`contract/changesets/schemas.ts`
+ * ChangeSet and audit types are structural subsets of docs/changesets.md (`contract/changesets/schemas.ts`
  * `ChangeSet` and `AuditEvent` are assignable to them), so a report can be built from the REST
  * API's objects, from a JSON file (`experiment-desk report --audit`) or from a local store alike.
  */
@@ -14,7 +14,7 @@ import type { AnalysisSettings } from '../../contract/settings.ts';
 /** Identifies the JSON export's layout; bumped when a field changes meaning. */
 export const REPORT_SCHEMA = 'experiment-desk/decision-report@1';
 
-// ── ChangeSet (SPEC §5), as far as a report reads it ─────────────────────────────────────────
+// ── ChangeSet (docs/changesets.md), as far as a report reads it ─────────────────────────────────────────
 
 export interface ReportActor {
   /** `system` | `user` | `autopilot`. */
@@ -22,7 +22,7 @@ export interface ReportActor {
   readonly id: string;
 }
 
-/** An immutable audit event (SPEC §5 fields; `id` and `version` where the API gives them). */
+/** An immutable audit event (docs/changesets.md fields; `id` and `version` where the API gives them). */
 export interface ReportAuditEvent {
   readonly id?: string;
   readonly changesetId: string;
@@ -41,7 +41,7 @@ export interface ReportAuditEvent {
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
-/** A ChangeSet as a report shows it (SPEC §5); every part but `id`, `version`, `execution` optional. */
+/** A ChangeSet as a report shows it (docs/changesets.md); every part but `id`, `version`, `execution` optional. */
 export interface ReportChangeSet {
   readonly id: string;
   readonly version: number;
@@ -106,7 +106,7 @@ export interface ReportChangeSet {
 
 /**
  * The decision taken on the experiment, if any: the ChangeSet transition it made (or queued).
- * `sync` says where it stands when it came from the offline outbox (SPEC §5).
+ * `sync` says where it stands when it came from the offline outbox (docs/changesets.md).
  */
 export interface ReportDecision {
   /** The state decided: PROVEN, ROLLED_BACK, PERMANENT, … */
@@ -201,7 +201,7 @@ export interface Provenance {
     readonly rejectsByReason: Readonly<Record<string, number>>;
   };
   /**
-   * `sha256:<hex>` of the data analysed, as a ChangeSet proof records it (SPEC §5): the file's
+   * `sha256:<hex>` of the data analysed, as a ChangeSet proof records it (docs/changesets.md): the file's
    * own SHA-256 for one file; for several, the SHA-256 of their sorted hex digests joined by `\n`.
    * Null when no file is known.
    */

@@ -1,5 +1,5 @@
 /**
- * The analyst's settings (SPEC §7 Settings screen) in a JSON file in the host's data folder,
+ * The analyst's settings (docs/interface.md Settings screen) in a JSON file in the host's data folder,
  * validated with the contract's schema and written atomically (temp file + rename) so a crash
  * never leaves half a file.
  */

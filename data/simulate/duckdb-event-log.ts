@@ -1,5 +1,5 @@
 /**
- * The scale generator: a canonical event log (SPEC §2.1) of millions of events, generated inside
+ * The scale generator: a canonical event log (docs/analysis-definitions.md) of millions of events, generated inside
  * DuckDB in a few set-based statements and written by `COPY` — for the benchmark (`npm run gen`,
  * `npm run bench`), not for the demo (the JS simulator in `event-log.ts` is the realistic,
  * byte-pinned one; this one trades detail for speed: 10M events in seconds).
@@ -14,7 +14,7 @@
  * exposure `t0` uniform over the run (never in its last 2 h) to a primary experiment chosen by
  * traffic share, and each other experiment with probability 0.15 (30 min later at most);
  * arms by equal weights. 25 % of (unit, experiment) pairs get 1–2 repeated exposures on day 0, and
- * 0.5 % one exposure to a different arm (excluded from analysis, SPEC §2.3).
+ * 0.5 % one exposure to a different arm (excluded from analysis, docs/analysis-definitions.md).
  * - Pre-period, the 14 days before `t0`: each day active with probability 2 / 8 / 12 % (by
  *   segment) × activity, 1–3 `page_view`s; an order funnel on an active day with probability
  *   1.5 × the primary control's conversion rate × propensity (× 2 / 3.5 / 5 by segment).

@@ -1,5 +1,5 @@
 /**
- * The seeded event-log generator (SPEC §2.1 canonical columns, §2.3 assignment, §3 metrics).
+ * The seeded event-log generator (docs/analysis-definitions.md canonical columns, §2.3 assignment, §3 metrics).
  *
  * Model, per unit (`user_id`):
  * - a `user_segment` (`new` 50 %, `returning` 40 %, `b2b` 10 %) and a `store_id`;
@@ -462,7 +462,7 @@ function planBrokenRows(events: RawEvent[]): Map<number, BrokenRowReason[]> {
 
 /**
  * Per experiment and variant, the expected metric values over the analysable units actually
- * generated (SPEC §3 definitions; retention over units mature at `dataEnd`).
+ * generated (docs/analysis-definitions.md definitions; retention over units mature at `dataEnd`).
  */
 function expectations(options: SimulationOptions, assignments: readonly Assignment[], dataEnd: number): Record<string, SimulatedVariantExpectation>[] {
   const sums = options.experiments.map((exp) =>

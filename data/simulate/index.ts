@@ -1,5 +1,5 @@
 /**
- * Seeded experiment simulator: a realistic canonical event log (SPEC §2.1) with known true
+ * Seeded experiment simulator: a realistic canonical event log (docs/analysis-definitions.md) with known true
  * effects, for `experiment-desk demo` and for tests of the importer and the analysis.
  */
 export type {

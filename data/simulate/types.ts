@@ -1,5 +1,5 @@
 /**
- * Shapes of the seeded experiment simulator: its options, the rows it produces (SPEC §2.1
+ * Shapes of the seeded experiment simulator: its options, the rows it produces (docs/analysis-definitions.md
  * canonical event log) and the ground truth it reports for tests and the demo.
  */
 
@@ -18,7 +18,7 @@ export interface SimulatedVariant {
   conversionRate: number;
   /** Mean value of one order in cents (EUR) for a unit of average value; ≥ 1. */
   meanOrderValueCents: number;
-  /** Probability in [0, 1] of any event in [t0 + 1 day, t0 + 2 days) (SPEC §3 retention D1). */
+  /** Probability in [0, 1] of any event in [t0 + 1 day, t0 + 2 days) (docs/analysis-definitions.md retention D1). */
   retentionD1: number;
   /** Probability in [0, 1] of any event in [t0 + 7 days, t0 + 8 days) (retention D7). */
   retentionD7: number;
@@ -49,13 +49,13 @@ export interface SimulationOptions {
   experiments: SimulatedExperiment[];
   /** Whether to add a few deliberately invalid rows of each {@link BrokenRowReason}. */
   brokenRows: boolean;
-  /** Share in [0, 1] of an experiment's units that are also exposed to a second, different variant of it (SPEC §2.3 `multiple_exposures`). */
+  /** Share in [0, 1] of an experiment's units that are also exposed to a second, different variant of it (docs/analysis-definitions.md `multiple_exposures`). */
   multipleExposureShare: number;
   /** Probability in [0, 1] that a unit joins each experiment other than its primary one (default 0.15). */
   overlapShare?: number;
 }
 
-/** The canonical event-log columns, in the order the CSV writer emits them (SPEC §2.1, minus `properties`). */
+/** The canonical event-log columns, in the order the CSV writer emits them (docs/analysis-definitions.md, minus `properties`). */
 export const EVENT_LOG_COLUMNS = [
   'event_name',
   'event_version',
@@ -76,7 +76,7 @@ export const EVENT_LOG_COLUMNS = [
 
 export type EventLogColumn = (typeof EVENT_LOG_COLUMNS)[number];
 
-/** The event names the simulator emits; exposure and conversion names are SPEC §2.1 defaults. */
+/** The event names the simulator emits; exposure and conversion names are docs/analysis-definitions.md defaults. */
 export const SIMULATED_EVENT_NAMES = {
   exposure: 'experiment.exposure',
   conversion: 'checkout.completed',
@@ -85,7 +85,7 @@ export const SIMULATED_EVENT_NAMES = {
 } as const;
 
 /**
- * One row of the canonical event log. `null` is an empty field. Field types follow SPEC §2.1:
+ * One row of the canonical event log. `null` is an empty field. Field types follow docs/analysis-definitions.md:
  * `timestamp` is text (normally ISO-8601 UTC with `Z` and milliseconds; a handful of rows use
  * epoch milliseconds or a zone-less `YYYY-MM-DD HH:MM:SS` meaning UTC), `revenue_cents` is an
  * integer number of cents, `is_control` is set on exposures only.
@@ -145,7 +145,7 @@ export interface SimulatedExperimentTruth {
   units: number;
   /** Units by the variant of their first exposure (as assigned, multiple-exposure units included). */
   unitsByVariant: Record<string, number>;
-  /** Units deliberately also exposed to a second, different variant (SPEC §2.3: excluded from analysis). */
+  /** Units deliberately also exposed to a second, different variant (docs/analysis-definitions.md: excluded from analysis). */
   multipleExposureUnits: number;
   /** `unitsByVariant` minus the multiple-exposure units: what the analysis should count per arm. */
   analyzableUnitsByVariant: Record<string, number>;
@@ -163,7 +163,7 @@ export interface SimulatedExperimentTruth {
 }
 
 /**
- * Expected SPEC §3 metric values of one arm, averaged over its analysable units (multiple-exposure
+ * Expected docs/analysis-definitions.md metric values of one arm, averaged over its analysable units (multiple-exposure
  * units excluded), conditional on the generated units' latent traits. `null` when no unit counts.
  */
 export interface SimulatedVariantExpectation {

@@ -1,5 +1,5 @@
 /**
- * Decodes the analysis' Arrow IPC series (SPEC §1: large results travel as Arrow, not JSON rows)
+ * Decodes the analysis' Arrow IPC series (docs/architecture.md: large results travel as Arrow, not JSON rows)
  * into per-variant typed arrays. Nothing here builds an array of row objects: one pass counts
  * the rows of each variant, a second fills `Float64Array`s.
  */

@@ -1,6 +1,6 @@
 import type { VerdictStatus, WarningCode } from '../../stats/types.ts';
 
-/** Warning codes that make the verdict `not_ready` (SPEC §4.2): shown as alerts. */
+/** Warning codes that make the verdict `not_ready` (docs/changesets.md): shown as alerts. */
 export const BLOCKING_WARNINGS: ReadonlySet<string> = new Set<WarningCode>([
   'sample_ratio_mismatch', 'min_runtime_not_reached', 'low_sample_size',
 ]);

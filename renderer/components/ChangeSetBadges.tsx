@@ -1,5 +1,5 @@
 /**
- * Badges of the ChangeSet screens (SPEC §7): the lifecycle status (DRAFT muted, PENDING_APPROVAL
+ * Badges of the ChangeSet screens (docs/interface.md): the lifecycle status (DRAFT muted, PENDING_APPROVAL
  * acid, ACTIVE green, MEASURING blue, PROVEN bright, ROLLED_BACK red) and the state of an outbox
  * item. Colour is never the only signal: every badge carries its text.
  */

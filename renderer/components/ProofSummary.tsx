@@ -1,5 +1,5 @@
 /**
- * A decision's `proofResult` (SPEC §5) in one grid: metric and method, the decided arm against
+ * A decision's `proofResult` (docs/changesets.md) in one grid: metric and method, the decided arm against
  * control with its uplift and CI, p-value, CUPED θ and variance reduction, units per arm, the
  * analysis window, the data's content hash and the app version. Every number carries
  * `data-field` / `data-value` (unrounded) like the metric table.

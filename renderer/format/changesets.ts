@@ -1,5 +1,5 @@
 /**
- * Text for ChangeSets and their outbox items (SPEC §5, §7): status and state labels, the
+ * Text for ChangeSets and their outbox items (docs/changesets.md, docs/interface.md): status and state labels, the
  * outbox state line the UI shows for each decision, the button text of each lifecycle step,
  * timestamps, money in minor units and ISO-8601 durations. Pure; "—" for missing values.
  */
@@ -7,7 +7,7 @@ import type { OutboxItem, OutboxState } from '../../contract/changesets/decision
 import type { AuditAction, ChangeSetStatus } from '../../contract/changesets/schemas.ts';
 import { DASH } from '../../contract/number-format.ts';
 
-/** Every lifecycle state in order (SPEC §5); listed here so the page does not bundle zod. */
+/** Every lifecycle state in order (docs/changesets.md); listed here so the page does not bundle zod. */
 export const CHANGESET_STATUS_ORDER = [
   'DRAFT', 'PENDING_APPROVAL', 'ACTIVE', 'MEASURING', 'PROVEN', 'ROLLED_BACK', 'PERMANENT',
 ] as const satisfies readonly ChangeSetStatus[];
@@ -17,7 +17,7 @@ export function statusLabel(status: string): string {
   return status.replace(/_/g, ' ');
 }
 
-/** The message of a 409 conflict (issue 4): the decision was based on an older version. */
+/** The message of a 409 conflict: the decision was based on an older version. */
 export const CONFLICT_MESSAGE = 'This ChangeSet changed since your analysis';
 
 /** The one-line state of a decision in the outbox. */
@@ -98,7 +98,7 @@ export function formatIsoDuration(duration: string | null | undefined): string {
   return parts.length > 0 ? parts.join(' ') : duration;
 }
 
-/** The deviation of the SPEC §7 banner: the smallest trigger drop as a percentage (0.05 → "5%"). */
+/** The deviation of the docs/interface.md banner: the smallest trigger drop as a percentage (0.05 → "5%"). */
 export function deviationText(maxRelativeDrops: readonly number[]): string {
   if (maxRelativeDrops.length === 0) return DASH;
   const smallest = Math.min(...maxRelativeDrops);

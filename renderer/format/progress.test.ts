@@ -30,7 +30,7 @@ describe('import progress', () => {
     }
   });
 
-  it('writes the row accounting of SPEC §2.2', () => {
+  it('writes the row accounting of docs/analysis-definitions.md', () => {
     expect(accountingText({ rowsRead: 90_189, rowsAccepted: 90_189, rowsRejected: 0 }))
       .toBe('90,189 rows read = 90,189 accepted + 0 rejected');
     expect(accountingText({ rowsRead: 252_980, rowsAccepted: 252_968, rowsRejected: 12 }))

@@ -1,5 +1,5 @@
 /**
- * The import progress line and percentage (SPEC §7 Import: progress bar with rows/s).
+ * The import progress line and percentage (docs/interface.md Import: progress bar with rows/s).
  */
 import type { DeskEvents } from '../../contract/desk-api.ts';
 import { formatCount, formatMegabytes } from '../../contract/number-format.ts';
@@ -35,7 +35,7 @@ export function progressText(event: ImportProgressEvent): string {
     + `${formatMegabytes(event.bytesDone)} / ${formatMegabytes(event.bytesTotal)} MB`;
 }
 
-/** The row accounting of SPEC §2.2: "90,189 rows read = 90,189 accepted + 0 rejected". */
+/** The row accounting of docs/analysis-definitions.md: "90,189 rows read = 90,189 accepted + 0 rejected". */
 export function accountingText(summary: { readonly rowsRead: number; readonly rowsAccepted: number; readonly rowsRejected: number }): string {
   return `${formatCount(summary.rowsRead)} rows read = ${formatCount(summary.rowsAccepted)} accepted + ${formatCount(summary.rowsRejected)} rejected`;
 }

@@ -1,5 +1,5 @@
 /**
- * Settings → API (SPEC §5, §7): the ChangeSet API's base URL and token. The token is
+ * Settings → API (docs/changesets.md, docs/interface.md): the ChangeSet API's base URL and token. The token is
  * write-only: the field starts empty, "A token is stored" says whether the host has one, and
  * the token never comes back. Electron keeps it with safeStorage; the web host cannot store
  * one and reads `EXPERIMENT_DESK_API_TOKEN` from its environment (the field is disabled there).

@@ -1,5 +1,5 @@
 /**
- * The selected ChangeSet (SPEC §5, §7): status and version, the "AUTO-ROLLBACK: ARMED" banner
+ * The selected ChangeSet (docs/changesets.md, docs/interface.md): status and version, the "AUTO-ROLLBACK: ARMED" banner
  * while armed, hypothesis, action plan, guardrails, rollback plan, proof plan, approval,
  * execution with its proofResult, the audit trail as a timeline, the legal next steps (only the
  * host's `allowedTransitions`; ROLLED_BACK → PERMANENT behind an explicit confirmation), and the

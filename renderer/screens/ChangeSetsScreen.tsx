@@ -1,5 +1,5 @@
 /**
- * ChangeSets (SPEC §5, §7): the Profit Engine's ChangeSets — live from the API, or the local copy
+ * ChangeSets (docs/changesets.md, docs/interface.md): the Profit Engine's ChangeSets — live from the API, or the local copy
  * when it is unreachable (with when it was fetched) — filtered by status, with a status badge per
  * row; the selected ChangeSet's detail and timeline; and the outbox of decisions.
  */

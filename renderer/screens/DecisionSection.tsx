@@ -1,5 +1,5 @@
 /**
- * The Experiment screen's Decision section (SPEC §5, issue 4): the linked ChangeSet (by
+ * The Experiment screen's Decision section (docs/changesets.md): the linked ChangeSet (by
  * featureFlagKey, or chosen by hand from the host's candidates), the transition the verdict
  * proposes (winner → PROVEN, loser → ROLLED_BACK) with the proofResult pre-filled and an
  * editable reason, the button that takes it, and the decision's state in the outbox (queued

@@ -1,5 +1,5 @@
 /**
- * Experiment (SPEC §7): the verdict in one sentence, warnings, filters (exposure dates, segment,
+ * Experiment (docs/interface.md): the verdict in one sentence, warnings, filters (exposure dates, segment,
  * α, CUPED), the metric table, charts (CI forest plot, cumulative uplift, retention, funnel), the power
  * panel and the SRM check, then the Decision section (DecisionSection.tsx). Every control
  * re-analyses with `overrides`.

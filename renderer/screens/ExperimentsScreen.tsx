@@ -1,5 +1,5 @@
 /**
- * Experiments (SPEC §7): every experiment in the database with its variants, units, dates,
+ * Experiments (docs/interface.md): every experiment in the database with its variants, units, dates,
  * warnings and verdict. Each name is a button (Tab reaches every row, Enter opens it).
  */
 import { useEffect } from 'react';

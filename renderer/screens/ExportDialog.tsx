@@ -1,5 +1,5 @@
 /**
- * The export dialog (SPEC §6, §7): the open experiment's decision report as HTML, PDF, CSV, JSON
+ * The export dialog (docs/reports.md, docs/interface.md): the open experiment's decision report as HTML, PDF, CSV, JSON
  * or the audit trail as CSV, computed with the filters on screen, then saved through the host
  * (Electron's save dialog, a download in a browser). Opened by the experiment screen's "Export
  * report" button and by File → Export… (Ctrl/Cmd+E). Modal like the mapping dialog: focus moves

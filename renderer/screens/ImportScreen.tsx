@@ -1,5 +1,5 @@
 /**
- * Import (SPEC §7): the drop zone ("Open files…"), sample data, progress with rows/s and cancel,
+ * Import (docs/interface.md): the drop zone ("Open files…"), sample data, progress with rows/s and cancel,
  * the import summary per file with its row accounting, and the rejected rows.
  */
 import { useShallow } from 'zustand/react/shallow';

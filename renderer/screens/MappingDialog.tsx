@@ -1,5 +1,5 @@
 /**
- * The mapping dialog (SPEC §2.1, §7): shown when `importFiles` answers `mapping_required`. It
+ * The mapping dialog (docs/analysis-definitions.md, docs/interface.md): shown when `importFiles` answers `mapping_required`. It
  * shows the header and the first rows, pre-fills every choice from the importer's guess, and
  * imports the same files again with the chosen mapping. Modal: focus moves in on open, stays
  * inside (Tab wraps), Escape cancels, and focus returns where it was on close.

@@ -1,5 +1,5 @@
 /**
- * The Outbox panel of the ChangeSets screen (SPEC §5 "Offline"): every decision written to the
+ * The Outbox panel of the ChangeSets screen (docs/changesets.md "Offline"): every decision written to the
  * durable outbox, newest first, with its state as a badge and in words (queued, sending, synced,
  * failed with the reason, discarded), "Sync now", and per item retry, discard and — for a 409 —
  * "Re-analyse". Live: the host's `outbox-changed` events replace the list.

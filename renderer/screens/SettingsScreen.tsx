@@ -1,5 +1,5 @@
 /**
- * Settings (SPEC §7): the analysis defaults (α, power, MDE, minimum sample, minimum runtime,
+ * Settings (docs/interface.md): the analysis defaults (α, power, MDE, minimum sample, minimum runtime,
  * CUPED pre-period), the exposure/conversion event names and the funnel's steps, one per line, and
  * the per-metric windows. The host validates;
  * its message is shown as it is. Below them, the ChangeSet API (ApiSettingsSection.tsx).

@@ -1,5 +1,5 @@
 /**
- * The ChangeSet decision workflow in the store (issue 4): the experiment's Decision section
+ * The ChangeSet decision workflow in the store: the experiment's Decision section
  * (proposal, reason, submit, manual link), the outbox (events, sync, discard, re-analyse a
  * conflict), the ChangeSets screen (filter, paging, detail, only legal steps, confirmation) and
  * the API settings (the token is write-only).

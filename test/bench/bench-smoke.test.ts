@@ -1,7 +1,7 @@
 /**
  * `npm run bench` end to end at a small size (CI): it generates a log, measures DuckDB's bare
  * load, the app's import and analyses in their own processes, prints the table and writes JSON
- * with every figure of issue 6 as a number. Targets are reported by the benchmark, never
+ * with every figure as a number. Targets are reported by the benchmark, never
  * asserted here.
  */
 import { spawnSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * The ChangeSet lifecycle (contract/changesets/lifecycle.ts, SPEC §5) as a specification: the
+ * The ChangeSet lifecycle (contract/changesets/lifecycle.ts, docs/changesets.md) as a specification: the
  * legal path and its audit events, every illegal transition refused with a clear message, the
  * explicit confirmation, approval expiry; and, as properties over random walks, that no walk
  * reaches a state by an edge that does not exist, that versions only go up by one, and that every

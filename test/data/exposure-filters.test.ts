@@ -1,5 +1,5 @@
 /**
- * Filters on text columns of the exposure event (SPEC §3: "Filters: date range of exposure,
+ * Filters on text columns of the exposure event (docs/analysis-definitions.md: "Filters: date range of exposure,
  * `user_segment`, and any text column of the exposure event"): a unit is selected by the values
  * its first exposure carries; the filters combine with each other and with the segment; the
  * experiment screen gets each attribute's values; the CLI takes `--where COLUMN=VALUE`.

@@ -1,5 +1,5 @@
 /**
- * Funnel metrics (SPEC §3 "funnel step s: 1 if the unit reached step s (ordered event names) after
+ * Funnel metrics (docs/analysis-definitions.md "funnel step s: 1 if the unit reached step s (ordered event names) after
  * t0"), on a log written by hand so that each unit is one case: steps in order, out of order, at
  * equal times, only before exposure, repeated, none. The pre-period covariate is the same walk over
  * [t0 − P, t0). A funnel whose steps are not all in the data gives no funnel metrics; the steps

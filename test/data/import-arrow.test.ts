@@ -1,5 +1,5 @@
 /**
- * Arrow IPC input (SPEC §2.1, data/import/arrow-ipc.ts): a file and a stream of the same event log
+ * Arrow IPC input (docs/analysis-definitions.md, data/import/arrow-ipc.ts): a file and a stream of the same event log
  * import exactly like the CSV of the same values — the same events with the same line numbers
  * (row + 1), the same rejects and reasons, the same analysis; typed timestamps keep their
  * microseconds and a zone-less column is counted; a unit table works; a file that is not Arrow is

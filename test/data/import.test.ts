@@ -1,5 +1,5 @@
 /**
- * Import behaviour of SPEC §2.2: every row accepted or rejected with file, line, raw text and
+ * Import behaviour of docs/analysis-definitions.md: every row accepted or rejected with file, line, raw text and
  * reason; accepted + rejected = rows read; one transaction; re-import detected by hash.
  */
 import { describe, expect, it } from 'vitest';
@@ -154,7 +154,7 @@ describe('one transaction per import', () => {
   });
 });
 
-describe('unit tables with several rows per unit (SPEC §2.3)', () => {
+describe('unit tables with several rows per unit (docs/analysis-definitions.md)', () => {
   it('takes the earliest row by timestamp and excludes units seen with two variants', async () => {
     const db = await openDatabase();
     const path = files.write('dups.csv', [

@@ -1,5 +1,5 @@
 /**
- * Per-metric windows (SPEC §3: "a per-metric window in days can be set"): a windowed metric counts
+ * Per-metric windows (docs/analysis-definitions.md: "a per-metric window in days can be set"): a windowed metric counts
  * the unit's events in [t0, t0 + days) — half-open, so an event exactly at the end is out — and
  * the others keep counting until the end of the data. Two units written by hand; the CLI's
  * `--window METRIC=DAYS`.

@@ -1,5 +1,5 @@
 /**
- * The pricing experiment export (SPEC §2.1) is recognised by its header: each row is an exposure
+ * The pricing experiment export (docs/analysis-definitions.md) is recognised by its header: each row is an exposure
  * of its journey (the unit) to `variantKey` of experiment `slug`; a row with an order is also a
  * conversion worth `orderTotal` (major units → cents).
  */

@@ -1,5 +1,5 @@
 /**
- * End to end in Chromium against the web host (issue 4): the ChangeSet decision workflow with the
+ * End to end in Chromium against the web host: the ChangeSet decision workflow with the
  * reference API going down and coming back. The desk is pointed at a port where nothing listens;
  * the experiment screen says so. The API starts on that port (a DuckDB file, so it keeps its state
  * across restarts), the Decision section proposes PROVEN for the ChangeSet linked by featureFlagKey

@@ -1,5 +1,5 @@
 /**
- * The API token with Electron's safeStorage (SPEC §5): only encrypted bytes on disk, refused
+ * The API token with Electron's safeStorage (docs/changesets.md): only encrypted bytes on disk, refused
  * when no keychain is available, and handed to the DuckDB worker over the worker protocol
  * without ever being logged.
  */

@@ -28,7 +28,7 @@ export interface ChangeSetRequestOptions {
   readonly actor?: Actor;
 }
 
-/** A complete, valid create request (SPEC §5 fields), with `options` applied. */
+/** A complete, valid create request (docs/changesets.md fields), with `options` applied. */
 export function changeSetRequest(options: ChangeSetRequestOptions = {}): CreateChangeSetRequest {
   const primary = options.primaryMetric ?? 'conversion';
   return {

@@ -195,7 +195,7 @@ describe('CSV (RFC 4180)', () => {
     expect(lines).toHaveLength(4 + 2); // header, 4 rows, the empty string after the last CRLF
   });
 
-  it('audit trail: SPEC §5 fields, metadata as JSON, reasons quoted', () => {
+  it('audit trail: docs/changesets.md fields, metadata as JSON, reasons quoted', () => {
     const csv = auditCsv(model({ changeSet }).auditTrail);
     const [header, first, second] = csv.split('\r\n');
     expect(header).toBe('id,changesetId,storeId,version,timestamp,actorType,actorId,action,previousState,newState,reason,metadata');

@@ -1,6 +1,6 @@
 /**
  * The default scenario's CSV, read back with an independent splitter: shape, validity, the truth's
- * counts, and the true effects visible in raw per-unit values (SPEC §2.1–§3).
+ * counts, and the true effects visible in raw per-unit values (docs/analysis-definitions.md).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
 /**
  * An independent reader of the simulator's CSV for tests: a plain comma splitter (the generated
- * file has no quoted fields) and per-unit metrics computed from SPEC §3 / analysis-definitions.md,
+ * file has no quoted fields) and per-unit metrics computed from docs/analysis-definitions.md / analysis-definitions.md,
  * without any of the generator's internals.
  */
 import { EVENT_LOG_COLUMNS } from '../../data/simulate/index.ts';
@@ -81,7 +81,7 @@ export function parseLog(text: string): ParsedLog {
   return { header, dataLines, classes, events };
 }
 
-/** Per-unit SPEC §3 values of one unit in one experiment, with the CUPED covariates. */
+/** Per-unit docs/analysis-definitions.md values of one unit in one experiment, with the CUPED covariates. */
 export interface UnitMetrics {
   variant: string;
   t0: number;
@@ -105,7 +105,7 @@ export interface ExperimentUnits {
 }
 
 /**
- * Assignment (SPEC §2.3) and per-unit metrics (SPEC §3, window until `data_end`) of every
+ * Assignment (docs/analysis-definitions.md) and per-unit metrics (docs/analysis-definitions.md, window until `data_end`) of every
  * experiment in the log. Conversion events: `checkout.completed`; every event is activity.
  */
 export function unitMetrics(events: readonly ParsedEvent[]): Map<string, ExperimentUnits> {

@@ -1,4 +1,4 @@
-/** decideVerdict: SPEC §4.2 rules, from literal sufficient statistics through analyzeMetric. */
+/** decideVerdict: docs/changesets.md rules, from literal sufficient statistics through analyzeMetric. */
 import { describe, expect, it } from 'vitest';
 import type { AnalysisWarning, CovariateMoments, MetricResult, SampleMoments } from '../../stats/index.ts';
 import { analyzeMetric, decideVerdict } from '../../stats/index.ts';

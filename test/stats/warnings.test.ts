@@ -1,4 +1,4 @@
-/** collectWarnings: SPEC §4.1 codes, thresholds at their boundaries, messages with the numbers. */
+/** collectWarnings: docs/analysis-definitions.md codes, thresholds at their boundaries, messages with the numbers. */
 import { describe, expect, it } from 'vitest';
 import type { WarningInput } from '../../stats/index.ts';
 import { BLOCKING_WARNING_CODES, collectWarnings, DEFAULT_WARNING_SETTINGS, sampleRatioMismatch } from '../../stats/index.ts';

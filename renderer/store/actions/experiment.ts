@@ -2,7 +2,7 @@
  * Opening an experiment and re-analysing it with overrides (filters, α, CUPED). Only the answer
  * to the latest request is shown: a slower earlier answer never overwrites a newer one.
  *
- * Time to interactive (SPEC §7, measured): `experiment-data` is marked when the analysis
+ * Time to interactive (docs/interface.md, measured): `experiment-data` is marked when the analysis
  * arrives, `experiment-interactive` after the next paint (two animation frames), and the
  * measure `experiment-ready` spans the two.
  */

@@ -1,5 +1,5 @@
 /**
- * The import flow (SPEC §7 Import):
+ * The import flow (docs/interface.md Import):
  *
  * files → `toFileRef` each (Electron: a handle from main; web: an upload) → `importFiles` with a
  * fresh importId →

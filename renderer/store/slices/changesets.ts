@@ -16,7 +16,7 @@ export interface ChangeSetActionState {
   readonly error: DeskError | null;
 }
 
-/** The ChangeSets screen (SPEC §7): the list, its status filter, and the selected ChangeSet. */
+/** The ChangeSets screen (docs/interface.md): the list, its status filter, and the selected ChangeSet. */
 export interface ChangeSetsState {
   /** The last page(s) listed, null until the first answer; `items` grows with "Load more". */
   readonly list: ChangeSetListView | null;

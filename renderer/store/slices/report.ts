@@ -4,7 +4,7 @@ import type { ReportFormat } from '../../../contract/report-export.ts';
 import type { DeskState } from '../state.ts';
 
 /**
- * Exporting the open experiment's decision report (SPEC §6): the export dialog (opened by the
+ * Exporting the open experiment's decision report (docs/reports.md): the export dialog (opened by the
  * experiment screen's button or File → Export…), the chosen format, and how the last export went.
  */
 export interface ReportExportState {

@@ -1,5 +1,5 @@
 /**
- * ChangeSet fixtures for store tests (SPEC §5 shapes, plausible values): a ChangeSet in any
+ * ChangeSet fixtures for store tests (docs/changesets.md shapes, plausible values): a ChangeSet in any
  * state, a proofResult, an outbox item, a detail view and a decision proposal, each with
  * overrides.
  */
