@@ -288,7 +288,7 @@ export async function benchMappingDialog(gigabytes: number, options: { cache: st
   const path = join(options.cache, `units-${gigabytes}gb.csv`);
   if (!existsSync(path)) {
     options.log(`generating a ${gigabytes} GB unit table → ${path}`);
-    const rows = Math.round((gigabytes * 1e9) / 30);
+    const rows = Math.round((gigabytes * 1e9) / 18); // ~18 bytes per row
     await runJson(process.execPath, [...TSX, 'bench/run-app.ts', '--write-units', path, '--rows', String(rows)]);
   }
   options.log(`${gigabytes} GB unit table: mapping question and preview`);

@@ -16,7 +16,7 @@ const PREVIEW_ROWS = 20;
  * dialog opens in well under a second whatever the file's size (a variant first seen later can
  * still be typed in).
  */
-const VARIANT_SAMPLE_ROWS = 200_000;
+const VARIANT_SAMPLE_ROWS = 50_000;
 
 const UNIT_NAMES = /^(user_?id|userid|unit(_?id)?|customer_?id|visitor_?id|client_?id|account_?id|uid|id)$/i;
 const VARIANT_NAMES = /^(variant(_?id|_?key)?|group|arm|version|treatment|bucket|segment|cohort|experiment_?group|promotion)$/i;
