@@ -106,6 +106,8 @@ export interface BenchResults {
   sizes: SizeResult[];
   largeImports: LargeImportResult[];
   mappingDialog: MappingDialogResult | null;
+  /** Runs that failed, with their error (the figures of the others are kept). */
+  failures: { events: number; shape: Shape; threads: number | null; error: string }[];
 }
 
 export interface MappingDialogResult {
@@ -349,6 +351,7 @@ export function formatTable(results: BenchResults): string {
     const d = results.mappingDialog;
     lines.push('', `mapping dialog on a ${mb(d.fileBytes)} unit table: question ${s(d.questionSeconds)} + preview ${s(d.previewSeconds)} = ${s(d.seconds)}`);
   }
+  for (const f of results.failures) lines.push('', `FAILED: ${(f.events / 1e6).toLocaleString('en')}M ${f.shape}, threads ${f.threads ?? 'default'}: ${f.error}`);
   lines.push('', ...targetLines(results));
   return lines.join('\n');
 }
@@ -431,6 +434,7 @@ async function main(argv: string[]): Promise<number> {
     sizes: [],
     largeImports: [],
     mappingDialog: null,
+    failures: [],
   };
   const withThreads = (threads: number | null): void => {
     childEnv = threads === null ? {} : { EXPERIMENT_DESK_THREADS: String(threads) };
@@ -441,21 +445,32 @@ async function main(argv: string[]): Promise<number> {
     withThreads(threads);
     results.largeImports.push(await benchLargeImport(Number(values['file-gb']), { cache, seed, threads, log }));
   }
+  // Every finished run is written at once: a run that fails (out of memory, say) is recorded with
+  // its error, and the runs before it are kept.
+  const save = (): void => {
+    results.machine.loadAfter = loadavg();
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  };
   const pandasRuns = new Map<string, PandasRun>();
   for (const events of sizes) {
     for (const shape of shapes as Shape[]) {
       for (const threads of threadCounts) {
         withThreads(threads);
-        results.sizes.push(await benchSize(events, { cache, seed, pandas: values.baseline === 'pandas', runs, shape, threads, log, pandasRuns }));
+        try {
+          results.sizes.push(await benchSize(events, { cache, seed, pandas: values.baseline === 'pandas', runs, shape, threads, log, pandasRuns }));
+        } catch (error) {
+          results.failures.push({ events, shape, threads, error: (error as Error).message });
+          log(`${events.toLocaleString('en')} ${shape} events, threads ${threads ?? 'default'}: FAILED ${(error as Error).message}`);
+        }
+        save();
       }
     }
   }
   withThreads(null);
-  results.machine.loadAfter = loadavg();
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  save();
   process.stdout.write(`${formatTable(results)}\n\nwrote ${out}\n`);
-  return 0;
+  return results.failures.length === 0 ? 0 : 1;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
