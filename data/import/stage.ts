@@ -8,7 +8,7 @@
  * `stage_parse_rejects` (the others), which `validate-unit-table.ts` reads.
  */
 import { quoteIdentifier, toNumber, type Database } from '../database.ts';
-import { stageArrowIpc } from './arrow-ipc.ts';
+import { arrowHead, stageArrowIpc } from './arrow-ipc.ts';
 import { csvSource, normaliseHeader } from './csv-records.ts';
 import { checkColumnNames, ImportInputError, type SniffResult } from './detect-format.ts';
 import type { StagedSource } from './staged-source.ts';
@@ -39,7 +39,6 @@ export async function headerBeforeStaging(db: Database, path: string, sniff: Sni
     if (sniff.format === 'csv') return normaliseHeader(sniff.header);
     if (sniff.format === 'ndjson') return [...(sniff.sampleKeys ?? [])];
     if (sniff.format === 'parquet') return await parquetHeader(db, path);
-    const { arrowHead } = await import('./arrow-ipc.ts');
     return (await arrowHead(path, 0)).header;
   } catch (error) {
     if (error instanceof ImportInputError) throw error;
@@ -74,7 +73,7 @@ export async function stagedSource(db: Database, path: string, sniff: SniffResul
   await dropStageTables(db);
   if (sniff.format === 'csv') return csvSource(db, sniff.delimiter, header);
   if (sniff.format === 'ndjson') return ndjsonSource(db, path);
-  if (sniff.format === 'parquet') return parquetSource(db, path, header);
+  if (sniff.format === 'parquet') return parquetSource(path, header);
   return arrowSource(db, path, options);
 }
 
@@ -132,8 +131,7 @@ async function ndjsonSource(db: Database, path: string): Promise<StagedSource> {
 }
 
 /** Parquet: read in place; "line" = row number + 2 (line 1 is the virtual header), raw = the row as JSON. */
-function parquetSource(db: Database, path: string, header: readonly string[]): StagedSource {
-  void db;
+function parquetSource(path: string, header: readonly string[]): StagedSource {
   const casts = header.map((name) => `CAST(${quoteIdentifier(name)} AS VARCHAR) AS ${quoteIdentifier(name)}`).join(', ');
   const rawObject = header.map((name) => `${quoteIdentifier(name)} := ${quoteIdentifier(name)}`).join(', ');
   const relation = (only?: string): string => `(
