@@ -81,6 +81,11 @@ export function renderExperiment(experiment: ExperimentReport, alpha: number): s
   out.push('');
   const transition = experiment.verdict.proposedTransition ? ` → propose ${experiment.verdict.proposedTransition}` : '';
   out.push(`VERDICT    ${experiment.verdict.status.toUpperCase().replace('_', ' ')}${transition}: ${experiment.verdict.reason}`);
+  // With several treatment arms each has its own verdict; the proposal above follows from them.
+  const arms = experiment.verdict.arms ?? [];
+  if (arms.length > 1) {
+    for (const arm of arms) out.push(`  ${arm.variant.padEnd(12)} ${arm.status.toUpperCase().replace('_', ' ')}: ${arm.reason}`);
+  }
   return out.join('\n');
 }
 

@@ -151,13 +151,30 @@ export interface AnalysisWarning {
 
 export type VerdictStatus = 'winner' | 'loser' | 'inconclusive' | 'not_ready';
 
+/**
+ * The verdict of one treatment arm against control (docs/statistics.md, "Verdict"): `winner`
+ * (goal metric significantly up, no guardrail breached), `loser` (goal metric significantly down,
+ * or a guardrail significantly down by more than its threshold), `inconclusive`, or `not_ready`
+ * (a blocking warning holds for the whole experiment).
+ */
+export interface ArmVerdict {
+  readonly variant: string;
+  readonly status: VerdictStatus;
+  /** One sentence naming the arm, with the numbers the status rests on. */
+  readonly reason: string;
+  /** Guardrail metrics this arm breaches (empty when none). */
+  readonly breachedGuardrails: readonly string[];
+}
+
 export interface Verdict {
   readonly status: VerdictStatus;
   readonly reason: string;
-  /** The treatment arm the verdict is about (winner or loser), if any. */
+  /** The treatment arm the verdict is about (the arm shipped or rolled back), if any. */
   readonly variant?: string;
   /** winner → PROVEN, loser → ROLLED_BACK, otherwise none. */
   readonly proposedTransition: 'PROVEN' | 'ROLLED_BACK' | null;
+  /** One verdict per treatment arm, in display order (absent when no metric could be analysed). */
+  readonly arms?: readonly ArmVerdict[];
 }
 
 /**

@@ -1,26 +1,34 @@
 /**
- * The experiment verdict of docs/changesets.md, from the primary metric, the guardrail metrics and the
- * warnings:
+ * The experiment verdict (docs/statistics.md, "Verdict"; docs/changesets.md for the transitions),
+ * from the goal (primary) metric, the guardrail metrics and the warnings, decided arm by arm.
  *
- * 1. `not_ready` — any blocking warning (`sample_ratio_mismatch`, `min_runtime_not_reached`,
- *    `low_sample_size`).
- * 2. `loser` — a treatment significantly negative on the primary metric (p < α, Δ < 0), or
- *    significantly down on a guardrail by more than 5 % relative (p < α and relative estimate
- *    < −5 %: the auto-rollback rule). Checked before `winner`: one losing arm rolls the
- *    experiment back even if another arm wins. Guardrails are read as "higher is better".
- * 3. `winner` — a treatment significantly positive on the primary metric (p < α, Δ > 0) with no
- *    guardrail breached; with several, the largest relative uplift.
- * 4. `inconclusive` — otherwise.
+ * Per treatment arm against control:
+ * - `not_ready` — any blocking warning (`sample_ratio_mismatch`, `min_runtime_not_reached`,
+ *   `low_sample_size`): every arm, since these concern the whole experiment.
+ * - `loser` — significantly negative on the goal metric (p < α, Δ < 0), or a guardrail breached:
+ *   significantly down (p < α) with a relative estimate below −threshold (default 5 %, the
+ *   auto-rollback rule). Guardrails are read as "higher is better".
+ * - `winner` — significantly positive on the goal metric (p < α, Δ > 0) and no guardrail breached.
+ * - `inconclusive` — otherwise.
+ *
+ * The experiment's proposal:
+ * 1. some arm wins → ship the best winner (largest relative uplift): `winner`, PROVEN, that arm;
+ * 2. no arm wins and some arm loses → `loser`, ROLLED_BACK, the worst arm (the largest significant
+ *    drop on the goal metric, else the largest guardrail drop);
+ * 3. otherwise `inconclusive` (or `not_ready`), no transition.
+ * A losing arm therefore no longer blocks a winning one: the winner is shipped, which retires the
+ * losing arm with it.
  *
  * With `useCuped`, a comparison's CUPED result is used when it has a p-value; otherwise the
- * unadjusted one. Proposed ChangeSet transition: winner → PROVEN, loser → ROLLED_BACK.
+ * unadjusted one. When a multiple-comparison correction was applied (`Comparison.corrected`), the
+ * corrected p-value and intervals are the ones decided on (`effectiveComparison`).
  */
-import type { AnalysisWarning, Comparison, Interval, MetricResult, TestSettings, Verdict } from './types.ts';
+import type { AnalysisWarning, ArmVerdict, Comparison, Interval, MetricResult, TestSettings, Verdict } from './types.ts';
 import { isBlockingWarning } from './warnings.ts';
 import { formatPValue, formatSigned, formatSignedPercent } from './format.ts';
-import { isValidAlpha } from './finite.ts';
+import { isFiniteNumber, isValidAlpha } from './finite.ts';
 
-/** A guardrail is breached when it is significantly down by more than this fraction (5 %). */
+/** Default guardrail threshold: breached when significantly down by more than this fraction (5 %). */
 export const GUARDRAIL_MAX_RELATIVE_DROP = 0.05;
 
 /** Inputs of `decideVerdict`. */
@@ -29,6 +37,11 @@ export interface VerdictInput {
   readonly guardrails: readonly MetricResult[];
   readonly warnings: readonly AnalysisWarning[];
   readonly useCuped: boolean;
+  /**
+   * Relative drop (fraction > 0) beyond which a guardrail is breached, by metric name; metrics not
+   * listed use `GUARDRAIL_MAX_RELATIVE_DROP`.
+   */
+  readonly guardrailThresholds?: Readonly<Record<string, number>>;
 }
 
 /** The numbers a decision is taken on: CUPED-adjusted or unadjusted. */
@@ -37,6 +50,7 @@ export interface EffectiveComparison {
   readonly absolute: Interval;
   readonly relative: Interval;
   readonly pValue: number | null;
+  /** Whether these are the CUPED-adjusted numbers. */
   readonly adjusted: boolean;
 }
 
@@ -48,8 +62,22 @@ export function effectiveComparison(c: Comparison, useCuped: boolean): Effective
   return { variant: c.variant, absolute: c.absolute, relative: c.relative, pValue: c.pValue, adjusted: false };
 }
 
-function significant(e: EffectiveComparison, alpha: number): boolean {
-  return e.pValue !== null && e.pValue < alpha;
+function significant(e: EffectiveComparison | undefined, alpha: number): e is EffectiveComparison {
+  return !!e && e.pValue !== null && e.pValue < alpha;
+}
+
+/** The threshold of guardrail `metric`: the configured one when it is a positive finite number. */
+export function guardrailThreshold(metric: string, thresholds: Readonly<Record<string, number>> | undefined): number {
+  const t = thresholds?.[metric];
+  return isFiniteNumber(t) && t > 0 ? t : GUARDRAIL_MAX_RELATIVE_DROP;
+}
+
+/**
+ * Whether `e` breaches a guardrail: significant at α and a relative estimate below −threshold.
+ * Shared with the ChangeSet proof so both read a breach the same way.
+ */
+export function breachesGuardrail(e: EffectiveComparison | undefined, alpha: number, threshold: number): boolean {
+  return significant(e, alpha) && e.relative.estimate !== null && e.relative.estimate < -threshold;
 }
 
 /** "+4.3% [+1.7%, +6.9%], p = 0.001" (relative), or the absolute interval when no relative exists. */
@@ -83,15 +111,75 @@ const BLOCKING_LABEL: Record<string, string> = {
   low_sample_size: 'sample size below the minimum',
 };
 
+interface Breach {
+  readonly metric: string;
+  readonly threshold: number;
+  readonly effect: EffectiveComparison;
+}
+
+/** One arm's verdict with what it rests on (internal: the sentence-building needs the effects). */
+interface ArmDecision {
+  readonly verdict: ArmVerdict;
+  readonly primary: EffectiveComparison | undefined;
+  /** Breaches, the largest drop first. */
+  readonly breaches: readonly Breach[];
+}
+
+function breachSentence(variant: string, b: Breach): string {
+  return `${variant} breaches guardrail ${b.metric}: ${describeEffect(b.effect)}, a drop beyond the ${formatThreshold(b.threshold)} auto-rollback limit.`;
+}
+
+function formatThreshold(t: number): string {
+  return `${String(Number((t * 100).toPrecision(3)))}%`;
+}
+
+/** The verdict of one arm (rules in the file comment); `alpha` already validated. */
+function decideArm(variant: string, input: VerdictInput, alpha: number): ArmDecision {
+  const { primary, guardrails, useCuped, guardrailThresholds } = input;
+  const comparison = primary.comparisons.find((c) => c.variant === variant);
+  const effect = comparison ? effectiveComparison(comparison, useCuped) : undefined;
+  const breaches: Breach[] = (guardrails ?? []).flatMap((g) => {
+    const c = g.comparisons.find((x) => x.variant === variant);
+    const e = c ? effectiveComparison(c, useCuped) : undefined;
+    const threshold = guardrailThreshold(g.name, guardrailThresholds);
+    return e && breachesGuardrail(e, alpha, threshold) ? [{ metric: g.name, threshold, effect: e }] : [];
+  }).sort((a, b) => byUplift(b.effect, a.effect));
+  const breachedGuardrails = breaches.map((b) => b.metric);
+  const metric = primary.name;
+  const base = { variant, breachedGuardrails };
+
+  if (significant(effect, alpha) && (effect.absolute.estimate ?? 0) < 0) {
+    return { primary: effect, breaches, verdict: { ...base, status: 'loser', reason: `${variant} lowers ${metric} by ${describeEffect(effect)}.` } };
+  }
+  if (breaches.length > 0) {
+    return { primary: effect, breaches, verdict: { ...base, status: 'loser', reason: breachSentence(variant, breaches[0]!) } };
+  }
+  if (significant(effect, alpha) && (effect.absolute.estimate ?? 0) > 0) {
+    return { primary: effect, breaches, verdict: { ...base, status: 'winner', reason: `${variant} lifts ${metric} by ${describeEffect(effect)}.` } };
+  }
+  const why = !effect || effect.pValue === null
+    ? `no test was possible on ${metric}${comparison?.errorCode ? ` (${comparison.errorCode})` : ''}`
+    : `no significant difference on ${metric} at alpha = ${alpha}: ${describeEffect(effect)}`;
+  return { primary: effect, breaches, verdict: { ...base, status: 'inconclusive', reason: `${variant}: ${why}.` } };
+}
+
+/** "Also: monthly-10off breaches guardrail …" — the other arms that lose, for a shipped winner. */
+function otherLosers(decisions: readonly ArmDecision[], chosen: string): string {
+  const losers = decisions.filter((d) => d.verdict.status === 'loser' && d.verdict.variant !== chosen);
+  return losers.length > 0 ? ` Not shipped: ${losers.map((d) => d.verdict.reason.replace(/\.$/, '')).join('; ')}.` : '';
+}
+
 /**
- * Decides the verdict (see the file comment for the rules).
+ * Decides the verdict of every arm and the experiment's proposal (rules in the file comment).
  *
  * @param settings α, the two-sided significance level (0 < α < 1; otherwise `inconclusive`).
- * @returns status, one readable sentence with the numbers (e.g. "treatment lifts conversion by
- *   +4.3% [+1.7%, +6.9%], p = 0.001."), the variant concerned and the proposed transition.
+ * @returns status, one readable sentence naming the arm with the numbers (e.g. "treatment lifts
+ *   conversion by +4.3% [+1.7%, +6.9%], p = 0.001."), the arm concerned, the proposed transition,
+ *   and `arms`: one `ArmVerdict` per treatment arm of the primary metric, in its order.
  */
 export function decideVerdict(input: VerdictInput, settings: TestSettings): Verdict {
-  const { primary, guardrails, warnings, useCuped } = input;
+  const { primary, warnings } = input;
+  const variants = primary.comparisons.map((c) => c.variant);
 
   const blocking = (warnings ?? []).filter(isBlockingWarning);
   if (blocking.length > 0) {
@@ -99,7 +187,9 @@ export function decideVerdict(input: VerdictInput, settings: TestSettings): Verd
     const others = [...new Set(blocking.slice(1).map((w) => BLOCKING_LABEL[w.code] ?? w.code))]
       .filter((label) => label !== BLOCKING_LABEL[first.code]);
     const also = others.length > 0 ? ` Also: ${others.join(', ')}.` : '';
-    return { status: 'not_ready', reason: `Not ready to decide. ${first.message}${also}`, proposedTransition: null };
+    const reason = `Not ready to decide. ${first.message}${also}`;
+    const arms = variants.map((variant): ArmVerdict => ({ variant, status: 'not_ready', reason, breachedGuardrails: [] }));
+    return { status: 'not_ready', reason, proposedTransition: null, arms };
   }
 
   if (!isValidAlpha(settings?.alpha)) {
@@ -107,63 +197,48 @@ export function decideVerdict(input: VerdictInput, settings: TestSettings): Verd
   }
   const alpha = settings.alpha;
   const metric = primary.name;
-  const primaryEffects = primary.comparisons.map((c) => effectiveComparison(c, useCuped));
+  const decisions = variants.map((variant) => decideArm(variant, input, alpha));
+  const arms = decisions.map((d) => d.verdict);
 
-  const losers = primaryEffects.filter((e) => significant(e, alpha) && (e.absolute.estimate ?? 0) < 0).sort((a, b) => byUplift(b, a));
-  const breaches = (guardrails ?? []).flatMap((g) =>
-    g.comparisons
-      .map((c) => effectiveComparison(c, useCuped))
-      .filter((e) => significant(e, alpha) && e.relative.estimate !== null && e.relative.estimate < -GUARDRAIL_MAX_RELATIVE_DROP)
-      .map((e) => ({ metric: g.name, effect: e })),
-  );
-
-  const worst = losers[0];
-  if (worst) {
-    return {
-      status: 'loser',
-      variant: worst.variant,
-      reason: `${worst.variant} lowers ${metric} by ${describeEffect(worst)}.`,
-      proposedTransition: 'ROLLED_BACK',
-    };
-  }
-  const breach = breaches.sort((a, b) => byUplift(b.effect, a.effect))[0];
-  if (breach) {
-    return {
-      status: 'loser',
-      variant: breach.effect.variant,
-      reason: `${breach.effect.variant} breaches guardrail ${breach.metric}: ${describeEffect(breach.effect)}, a drop beyond the ${GUARDRAIL_MAX_RELATIVE_DROP * 100}% auto-rollback limit.`,
-      proposedTransition: 'ROLLED_BACK',
-    };
-  }
-
-  const breachedVariants = new Set(breaches.map((b) => b.effect.variant));
-  const winners = primaryEffects
-    .filter((e) => significant(e, alpha) && (e.absolute.estimate ?? 0) > 0 && !breachedVariants.has(e.variant))
-    .sort(byUplift);
-  const best = winners[0];
+  const best = decisions
+    .filter((d) => d.verdict.status === 'winner' && d.primary)
+    .sort((a, b) => byUplift(a.primary!, b.primary!))[0];
   if (best) {
-    return {
-      status: 'winner',
-      variant: best.variant,
-      reason: `${best.variant} lifts ${metric} by ${describeEffect(best)}.`,
-      proposedTransition: 'PROVEN',
-    };
+    const variant = best.verdict.variant;
+    return { status: 'winner', variant, reason: `${best.verdict.reason}${otherLosers(decisions, variant)}`, proposedTransition: 'PROVEN', arms };
   }
 
-  if (primaryEffects.length === 0) {
-    const why = primary.errorCode ? ` (${primary.errorCode})` : '';
-    return { status: 'inconclusive', reason: `No treatment could be compared with control on ${metric}${why}.`, proposedTransition: null };
+  const primaryLoser = decisions
+    .filter((d) => d.verdict.status === 'loser' && significant(d.primary, alpha) && (d.primary.absolute.estimate ?? 0) < 0)
+    .sort((a, b) => byUplift(b.primary!, a.primary!))[0];
+  const guardrailLoser = decisions
+    .filter((d) => d.verdict.status === 'loser' && d.breaches.length > 0)
+    .sort((a, b) => byUplift(b.breaches[0]!.effect, a.breaches[0]!.effect))[0];
+  const worst = primaryLoser ?? guardrailLoser;
+  if (worst) {
+    const variant = worst.verdict.variant;
+    const reason = primaryLoser ? worst.verdict.reason : breachSentence(variant, worst.breaches[0]!);
+    return { status: 'loser', variant, reason, proposedTransition: 'ROLLED_BACK', arms };
   }
-  const tested = primaryEffects.filter((e) => e.pValue !== null).sort((a, b) => (a.pValue as number) - (b.pValue as number));
+
+  if (decisions.length === 0) {
+    const why = primary.errorCode ? ` (${primary.errorCode})` : '';
+    return { status: 'inconclusive', reason: `No treatment could be compared with control on ${metric}${why}.`, proposedTransition: null, arms };
+  }
+  const tested = decisions
+    .map((d) => d.primary)
+    .filter((e): e is EffectiveComparison => !!e && e.pValue !== null)
+    .sort((a, b) => (a.pValue as number) - (b.pValue as number));
   const closest = tested[0];
   if (!closest) {
     const codes = [...new Set(primary.comparisons.map((c) => c.errorCode).filter((c) => c !== null))];
     const why = codes.length > 0 ? ` (${codes.join(', ')})` : '';
-    return { status: 'inconclusive', reason: `No test was possible on ${metric}${why}.`, proposedTransition: null };
+    return { status: 'inconclusive', reason: `No test was possible on ${metric}${why}.`, proposedTransition: null, arms };
   }
   return {
     status: 'inconclusive',
     reason: `No significant difference on ${metric} at alpha = ${alpha}: ${closest.variant} ${describeEffect(closest)}.`,
     proposedTransition: null,
+    arms,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { GUARDRAIL_MAX_RELATIVE_DROP, effectiveComparison, type EffectiveComparison } from '../../stats/index.ts';
+import { GUARDRAIL_MAX_RELATIVE_DROP, breachesGuardrail, effectiveComparison, type EffectiveComparison } from '../../stats/index.ts';
 import { proofResultSchema, type ProofResult } from '../../contract/changesets/schemas.ts';
 import type { ExperimentReport, ImportedFileReport, MetricReport } from '../../contract/report.ts';
 import { APP_VERSION } from '../app-version.ts';
@@ -45,8 +45,9 @@ function significant(e: EffectiveComparison | undefined, alpha: number): boolean
 
 /**
  * The metric a decision rests on: for a ROLLED_BACK decision, the primary metric when it is
- * significantly down, else the first guardrail breached (significantly down by more than 5 %
- * relative: the auto-rollback rule of docs/changesets.md); otherwise the primary metric.
+ * significantly down, else the first guardrail the arm breaches (its per-arm verdict; significantly
+ * down by more than the guardrail's threshold, 5 % relative by default: the auto-rollback rule of
+ * docs/statistics.md); otherwise the primary metric.
  */
 function decisiveMetric(report: ExperimentReport, variant: string | null, to: DecisionTarget | null, provenance: ProofProvenance): MetricReport {
   const byName = (name: string | null): MetricReport | undefined => report.metrics.find((m) => m.name === name);
@@ -59,10 +60,11 @@ function decisiveMetric(report: ExperimentReport, variant: string | null, to: De
   };
   const primaryEffect = effect(primary);
   if (significant(primaryEffect, provenance.alpha) && (primaryEffect!.absolute.estimate ?? 0) < 0) return primary;
-  const breached = report.guardrailMetrics.map(byName).find((metric) => {
-    const e = metric && effect(metric);
-    return significant(e, provenance.alpha) && e!.relative.estimate !== null && e!.relative.estimate < -GUARDRAIL_MAX_RELATIVE_DROP;
-  });
+  // The arm's own verdict knows its breaches (and their thresholds); a forced decision without one
+  // falls back to the default threshold.
+  const armBreach = report.verdict.arms?.find((a) => a.variant === variant)?.breachedGuardrails[0];
+  const breached = byName(armBreach ?? null) ?? report.guardrailMetrics.map(byName).find((metric) =>
+    breachesGuardrail(metric && effect(metric), provenance.alpha, GUARDRAIL_MAX_RELATIVE_DROP));
   return breached ?? primary;
 }
 

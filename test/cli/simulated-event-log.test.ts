@@ -18,7 +18,7 @@ interface Report {
   experiments: (Record<string, unknown> & {
     experimentId: string; units: Record<string, number>; excludedUnits: { multipleExposures: number };
     metrics: { name: string; comparisons: { variant: string; relative: { estimate: number }; pValue: number; cuped: { varianceReduction: number } | null }[] }[];
-    verdict: { status: string; variant?: string; proposedTransition: string | null };
+    verdict: { status: string; variant?: string; reason: string; proposedTransition: string | null; arms?: { variant: string; status: string; breachedGuardrails: string[] }[] };
   })[];
   import: { files: { rowsRead: number; rowsAccepted: number; rowsRejected: number; rejectsByReason: Record<string, number>; zonelessTimestamps: number }[] };
 }
@@ -69,13 +69,20 @@ describe('simulated canonical event log (default scenario)', () => {
     for (const [i, expected] of fixture.experiments.entries()) expectExperimentMatches(report.experiments[i]!, expected);
   });
 
-  it('finds the true effects: checkout-redesign wins on conversion, spring-offer loses on the revenue guardrail', () => {
+  it('finds the true effects: checkout-redesign wins on conversion; spring-offer ships annual-20off while monthly-10off loses on the revenue guardrail', () => {
     const checkout = report.experiments.find((e) => e.experimentId === 'checkout-redesign')!;
     expect(checkout.verdict).toMatchObject({ status: 'winner', variant: 'treatment', proposedTransition: 'PROVEN' });
     const conversion = checkout.metrics.find((m) => m.name === 'conversion')!.comparisons[0]!;
     expect(conversion.cuped!.varianceReduction).toBeGreaterThan(0.05); // pre-period activity predicts conversion
     const spring = report.experiments.find((e) => e.experimentId === 'spring-offer')!;
-    expect(spring.verdict).toMatchObject({ status: 'loser', variant: 'monthly-10off', proposedTransition: 'ROLLED_BACK' });
+    // Per-arm verdicts (docs/statistics.md, "Verdict"): the best winning arm is shipped; the arm
+    // breaching the guardrail is a loser of its own and is named in the sentence as not shipped.
+    expect(spring.verdict).toMatchObject({ status: 'winner', variant: 'annual-20off', proposedTransition: 'PROVEN' });
+    expect(spring.verdict.arms).toEqual([
+      expect.objectContaining({ variant: 'annual-20off', status: 'winner', breachedGuardrails: [] }),
+      expect.objectContaining({ variant: 'monthly-10off', status: 'loser', breachedGuardrails: ['revenue_per_user'] }),
+    ]);
+    expect(spring.verdict.reason).toMatch(/^annual-20off lifts conversion by .*Not shipped: monthly-10off breaches guardrail revenue_per_user/);
     const revenue = spring.metrics.find((m) => m.name === 'revenue_per_user')!;
     expect(revenue.comparisons.find((c) => c.variant === 'annual-20off')!.relative.estimate).toBeGreaterThan(0);
     expect(revenue.comparisons.find((c) => c.variant === 'monthly-10off')!.relative.estimate).toBeLessThan(0);

@@ -142,3 +142,75 @@ describe('decideVerdict', () => {
     expect(v.reason).toContain('CUPED-adjusted');
   });
 });
+
+describe('decideVerdict per arm', () => {
+  it('ships the best winning arm even when another arm breaches a guardrail; each arm has its own verdict', () => {
+    const v = decideVerdict(
+      {
+        primary: conversion(['control', 10_000, 1000], ['good', 10_000, 1150], ['cheap', 10_000, 1160]),
+        guardrails: [revenue(['control', 10_000, 50], ['good', 10_000, 50.5], ['cheap', 10_000, 45])],
+        warnings: [],
+        useCuped: false,
+      },
+      settings,
+    );
+    expect(v).toMatchObject({ status: 'winner', variant: 'good', proposedTransition: 'PROVEN' });
+    expect(v.reason).toMatch(/^good lifts conversion by \+15\.0% /);
+    expect(v.reason).toContain('Not shipped: cheap breaches guardrail revenue_per_user: -10.0%');
+    expect(v.arms).toEqual([
+      expect.objectContaining({ variant: 'good', status: 'winner', breachedGuardrails: [] }),
+      expect.objectContaining({ variant: 'cheap', status: 'loser', breachedGuardrails: ['revenue_per_user'] }),
+    ]);
+  });
+
+  it('rolls back when no arm wins and one loses; the sentence names the arm', () => {
+    const v = decideVerdict(
+      {
+        primary: conversion(['control', 10_000, 1000], ['a', 10_000, 1030], ['b', 10_000, 1010]),
+        guardrails: [revenue(['control', 10_000, 50], ['a', 10_000, 50], ['b', 10_000, 46])],
+        warnings: [],
+        useCuped: false,
+      },
+      settings,
+    );
+    expect(v).toMatchObject({ status: 'loser', variant: 'b', proposedTransition: 'ROLLED_BACK' });
+    expect(v.reason).toMatch(/^b breaches guardrail revenue_per_user: -8\.0%/);
+    expect(v.arms!.map((a) => a.status)).toEqual(['inconclusive', 'loser']);
+    expect(v.arms![0]!.reason).toMatch(/^a: no significant difference on conversion/);
+  });
+
+  it('a primary loser is named before a guardrail loser', () => {
+    const v = decideVerdict(
+      {
+        primary: conversion(['control', 10_000, 1000], ['down', 10_000, 850], ['breach', 10_000, 1000]),
+        guardrails: [revenue(['control', 10_000, 50], ['down', 10_000, 50], ['breach', 10_000, 40])],
+        warnings: [],
+        useCuped: false,
+      },
+      settings,
+    );
+    expect(v).toMatchObject({ status: 'loser', variant: 'down' });
+    expect(v.arms!.map((a) => a.status)).toEqual(['loser', 'loser']);
+  });
+
+  it('guardrail thresholds are per metric: a 6 % drop breaches at 5 % but not at 10 %', () => {
+    const input = {
+      primary: conversion(['control', 10_000, 1000], ['treatment', 10_000, 1150]),
+      guardrails: [revenue(['control', 10_000, 50], ['treatment', 10_000, 47])],
+      warnings: [],
+      useCuped: false,
+    };
+    expect(decideVerdict(input, settings).status).toBe('loser');
+    const v = decideVerdict({ ...input, guardrailThresholds: { revenue_per_user: 0.1 } }, settings);
+    expect(v).toMatchObject({ status: 'winner', variant: 'treatment' });
+    expect(decideVerdict({ ...input, guardrailThresholds: { revenue_per_user: 0.05 } }, settings).reason).toContain('5% auto-rollback limit');
+  });
+
+  it('not_ready marks every arm not_ready', () => {
+    const v = decideVerdict(
+      { primary: conversion(['control', 10_000, 1000], ['a', 10_000, 1150], ['b', 10_000, 1000]), guardrails: [], warnings: [srmWarning], useCuped: false },
+      settings,
+    );
+    expect(v.arms!.map((a) => a.status)).toEqual(['not_ready', 'not_ready']);
+  });
+});
