@@ -157,6 +157,24 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'experiment definitions',
+    sql: `
+      -- Every saved experiment definition (docs/experiment-definition.md): a save never
+      -- overwrites, it adds the next version; results name the version and hash they used.
+      CREATE TABLE experiment_definitions (
+        experiment_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        author VARCHAR NOT NULL,
+        saved_at TIMESTAMPTZ NOT NULL,
+        definition JSON NOT NULL,
+        hash VARCHAR NOT NULL,            -- sha256 of the canonical JSON of definition
+        summary VARCHAR NOT NULL,         -- what changed from the previous version
+        PRIMARY KEY (experiment_id, version)
+      );
+    `,
+  },
 ];
 
 /** The schema version this build of the app writes. */

@@ -187,7 +187,7 @@ describe('database file', () => {
     const reopened = await openDatabase(path);
     expect(await count(reopened, 'events')).toBe(3);
     const versions = await reopened.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     await reopened.close();
   });
 });
