@@ -20,6 +20,10 @@ export function renderImportSummary(summaries: readonly ImportSummary[]): string
         (reasons ? ` (${reasons})` : '') + ` · ${s.shape?.replace('_', ' ')} · ${s.seconds.toFixed(1)} s`,
     );
     if (s.zonelessTimestamps > 0) lines.push(`  ${count(s.zonelessTimestamps)} timestamps had no time zone and were read as UTC`);
+    if (s.repeatedUnits) {
+      lines.push(`  ${count(s.repeatedUnits.units)} units have more than one row: their ${count(s.repeatedUnits.rows)} rows are combined per unit ` +
+        `(${s.repeatedUnits.combine.join(', ')}; change with experiment-desk define EXPERIMENT --combine sum|mean|max|first|last|refuse)`);
+    }
   }
   return lines.join('\n');
 }

@@ -34,6 +34,12 @@ export interface ImportSummary {
   /** True when the same content was imported before and nothing was done. */
   readonly duplicateOf: number | null;
   readonly mapping: ColumnMapping | null;
+  /**
+   * Unit tables: units with more than one accepted row in their experiment and those units' rows,
+   * none dropped — combined by the experiment definition's rule (docs/experiment-definition.md).
+   * Absent when no unit repeats.
+   */
+  readonly repeatedUnits?: { readonly units: number; readonly rows: number; readonly combine: readonly string[] };
   readonly seconds: number;
 }
 

@@ -22,6 +22,8 @@ import type { ImportPhase, ImportProgress, ImportSummary } from '../../contract/
 export type { ImportPhase, ImportProgress, ImportSummary };
 import type { EventNames } from './validate-events.ts';
 import { inferMetricColumns, validateUnitTable } from './validate-unit-table.ts';
+import { repeatedUnitsOfFile } from './repeated-units.ts';
+import { proposeDefinitionsForFile } from '../definitions/propose-defaults.ts';
 
 export interface ImportOptions {
   readonly mapping?: MappingOptions;
@@ -223,6 +225,10 @@ export async function importFile(db: Database, path: string, options: ImportOpti
       throwIfAborted(options.signal);
       report('indexing', bytes, rowsRead);
       await rebuildAssignments(db, names.exposure, plan.kind === 'events' ? { fileId } : undefined);
+      // Every experiment gets a definition to analyse by (docs/experiment-definition.md); a unit
+      // table's repeated units are counted once its experiments' combine rules are known.
+      await proposeDefinitionsForFile(db, fileId, mapping);
+      const repeatedUnits = mapping.shape === 'unit_table' ? await repeatedUnitsOfFile(db, fileId) : null;
       if (counts.accepted + counts.rejected !== rowsRead) {
         throw new Error(`import accounting failed for ${shownPath}: ${counts.accepted} accepted + ${counts.rejected} rejected ≠ ${rowsRead} read`);
       }
@@ -248,6 +254,7 @@ export async function importFile(db: Database, path: string, options: ImportOpti
         fileId, path: shownPath, sha256, bytes, format: sniff.format, shape: mapping.shape, rowsRead, rowsAccepted: counts.accepted,
         rowsRejected: counts.rejected, rejectsByReason: Object.fromEntries(reasons.map((r) => [r.reason, toNumber(r.n)!])),
         zonelessTimestamps: counts.zonelessTimestamps, duplicateOf: null, mapping,
+        ...(repeatedUnits && { repeatedUnits }),
         seconds: (performance.now() - started) / 1000,
       };
     }));
