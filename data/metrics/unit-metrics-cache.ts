@@ -27,6 +27,7 @@
  */
 import { listValue } from '@duckdb/node-api';
 import { toNumber, withRowGroupThreads, type Database } from '../database.ts';
+import { ensureEventAssignments } from '../import/assignments.ts';
 import { EXPOSURE_ATTRIBUTES, type AnalysisSettings, type ExposureAttribute, type WindowedMetric } from '../../contract/settings.ts';
 
 /** The table with one row per analysed (experiment, unit). */
@@ -234,6 +235,8 @@ async function cacheKey(db: Database, settings: AnalysisSettings): Promise<strin
  * built now — and returns what else the frames need.
  */
 export async function unitMetrics(db: Database, settings: AnalysisSettings): Promise<UnitMetricsCache> {
+  // The assignments follow the exposure events of these settings, not those of the import.
+  await ensureEventAssignments(db, settings.exposureEvents);
   const key = await cacheKey(db, settings);
   const cached = caches.get(db);
   if (cached && cached.key === key) return cached;
