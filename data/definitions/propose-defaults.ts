@@ -11,7 +11,7 @@
  *   revenue-like column becomes a guardrail when there is a goal. Covariates named at import are
  *   kept (declared pre-exposure); repeated rows of a unit combine by `mean`.
  */
-import type { DefinitionVersion, ExperimentDefinitionInput } from '../../contract/experiment-definition.ts';
+import type { CombineRule, DefinitionVersion, ExperimentDefinitionInput } from '../../contract/experiment-definition.ts';
 import type { ColumnMapping, UnitTableMapping } from '../../contract/mapping.ts';
 import { toNumber, type Database } from '../database.ts';
 import { columnRole, isConversionLike, isRevenueLike, type ColumnFacts } from './column-roles.ts';
@@ -89,11 +89,14 @@ export async function unitTableColumnFacts(db: Database, fileId: number): Promis
 
 /**
  * Saves a proposed definition for every experiment of file `fileId` (imported with `mapping`)
- * that has none yet; runs inside the import's transaction, so a failed import leaves none.
+ * that has none yet (unit tables: combining repeated rows by `combine`, default `mean`); runs
+ * inside the import's transaction, so a failed import leaves none.
  * Existing definitions are never touched.
  * @returns the versions saved (empty when every experiment already had one).
  */
-export async function proposeDefinitionsForFile(db: Database, fileId: number, mapping: ColumnMapping): Promise<DefinitionVersion[]> {
+export async function proposeDefinitionsForFile(
+  db: Database, fileId: number, mapping: ColumnMapping, combine?: CombineRule,
+): Promise<DefinitionVersion[]> {
   const undefinedExperiments = (sql: string, params?: Record<string, number>): Promise<string[]> => db.query(sql, params)
     .then((rows) => rows.map((row) => String(row.experiment_id)));
   const saved: DefinitionVersion[] = [];
@@ -111,6 +114,8 @@ export async function proposeDefinitionsForFile(db: Database, fileId: number, ma
     WHERE file_id = $file AND experiment_id NOT IN (SELECT experiment_id FROM experiment_definitions) ORDER BY 1`, { file: fileId });
   if (ids.length === 0) return saved;
   const facts = await unitTableColumnFacts(db, fileId);
-  for (const id of ids) saved.push(await saveDefinition(db, proposeUnitTableDefinition(id, mapping, facts), author));
+  for (const id of ids) {
+    saved.push(await saveDefinition(db, { ...proposeUnitTableDefinition(id, mapping, facts), ...(combine && { combine }) }, author));
+  }
   return saved;
 }

@@ -24,6 +24,7 @@ import type { EventNames } from './validate-events.ts';
 import { inferMetricColumns, validateUnitTable } from './validate-unit-table.ts';
 import { repeatedUnitsOfFile } from './repeated-units.ts';
 import { proposeDefinitionsForFile } from '../definitions/propose-defaults.ts';
+import type { CombineRule } from '../../contract/experiment-definition.ts';
 
 export interface ImportOptions {
   readonly mapping?: MappingOptions;
@@ -38,6 +39,12 @@ export interface ImportOptions {
    * its base name also names a unit table's experiment.
    */
   readonly sourceName?: string;
+  /**
+   * Unit tables: how repeated rows of a unit combine, for experiments that get their first
+   * definition from this import (default `mean`; docs/experiment-definition.md). With `refuse`, an
+   * import that brings a unit with more than one row fails and changes nothing.
+   */
+  readonly combine?: CombineRule;
 }
 
 /**
@@ -227,8 +234,13 @@ export async function importFile(db: Database, path: string, options: ImportOpti
       await rebuildAssignments(db, names.exposure, plan.kind === 'events' ? { fileId } : undefined);
       // Every experiment gets a definition to analyse by (docs/experiment-definition.md); a unit
       // table's repeated units are counted once its experiments' combine rules are known.
-      await proposeDefinitionsForFile(db, fileId, mapping);
+      await proposeDefinitionsForFile(db, fileId, mapping, options.combine);
       const repeatedUnits = mapping.shape === 'unit_table' ? await repeatedUnitsOfFile(db, fileId) : null;
+      if (repeatedUnits?.combine.includes('refuse')) {
+        throw new ImportInputError(`${shownPath}: ${repeatedUnits.units.toLocaleString('en')} units have more than one row ` +
+          `(${repeatedUnits.rows.toLocaleString('en')} rows) and the experiment's definition says combine: refuse; ` +
+          'import with --combine sum|mean|max|first|last, or give each unit one row; nothing was imported');
+      }
       if (counts.accepted + counts.rejected !== rowsRead) {
         throw new Error(`import accounting failed for ${shownPath}: ${counts.accepted} accepted + ${counts.rejected} rejected ≠ ${rowsRead} read`);
       }
