@@ -1,18 +1,22 @@
 /**
  * The experiment screen's series: cumulative relative uplift of the primary metric by exposure
  * day with its CI (sums per variant and day in SQL, cumulated and tested with `stats/`), and the
- * retention curve D0…D30 for event logs. Both travel as Arrow IPC.
+ * retention curve D0…D30 for event logs. Both are plain typed columns (`contract/series.ts`);
+ * they become Arrow IPC only where they cross to the renderer (`data/arrow/series-to-arrow.ts`).
  */
 import { compareArms, type MetricType } from '../../stats/index.ts';
-import { columnsToArrow } from '../arrow/to-arrow.ts';
 import { toNumber, type Database } from '../database.ts';
 import { assignmentFilter } from '../metrics/filters.ts';
 import { RETENTION_CURVE_DAYS, unitSums } from '../metrics/unit-metrics-cache.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
 import type { ExperimentReport } from '../../contract/report.ts';
+import type { CumulativeColumns, RetentionColumns } from '../../contract/series.ts';
 
 const DAY_MS = 86_400_000;
 export { RETENTION_CURVE_DAYS };
+
+/** Typed arrays hold no null: a missing number is NaN (contract/series.ts). */
+const nanForNull = (x: number | null | undefined): number => x ?? Number.NaN;
 
 interface DailySums {
   readonly variant: string;
@@ -51,9 +55,10 @@ async function dailySums(db: Database, report: ExperimentReport, settings: Analy
 /**
  * Cumulative uplift of the primary metric: for each exposure day (UTC) and treatment, the
  * comparison with control over all units exposed up to the end of that day.
- * Arrow columns: day (epoch ms), variant, n (treatment units so far), relative, ciLower, ciUpper.
+ * Columns: day (epoch ms of the end of the day), variant, n (treatment units so far), relative,
+ * ciLower, ciUpper (NaN where not computable).
  */
-export async function cumulativeUplift(db: Database, report: ExperimentReport, settings: AnalysisSettings): Promise<Uint8Array> {
+export async function cumulativeUplift(db: Database, report: ExperimentReport, settings: AnalysisSettings): Promise<CumulativeColumns> {
   const sums = await dailySums(db, report, settings);
   const type = report.metrics.find((m) => m.name === report.primaryMetric)?.type;
   const days = [...new Set(sums.map((s) => s.day))].sort((a, b) => a - b);
@@ -80,22 +85,22 @@ export async function cumulativeUplift(db: Database, report: ExperimentReport, s
       }
     }
   }
-  return columnsToArrow({
-    day: { kind: 'number', values: out.day },
-    variant: { kind: 'string', values: out.variant },
-    n: { kind: 'number', values: out.n },
-    relative: { kind: 'number', values: out.relative },
-    ciLower: { kind: 'number', values: out.ciLower },
-    ciUpper: { kind: 'number', values: out.ciUpper },
-  });
+  return {
+    day: Float64Array.from(out.day),
+    variant: out.variant,
+    n: Float64Array.from(out.n),
+    relative: Float64Array.from(out.relative, nanForNull),
+    ciLower: Float64Array.from(out.ciLower, nanForNull),
+    ciUpper: Float64Array.from(out.ciUpper, nanForNull),
+  };
 }
 
 /**
  * Retention curve D0…D30 of an event-log experiment: per variant and day k, the mature units
  * (t0 + (k+1) days ≤ end of data) and the share of them with any event in [t0 + k, t0 + k + 1).
- * Arrow columns: day (k), variant, mature, rate (NaN when no unit is mature). Empty for unit tables.
+ * Columns: day (k), variant, mature, rate (NaN when no unit is mature). Empty for unit tables.
  */
-export async function retentionCurve(db: Database, report: ExperimentReport, settings: AnalysisSettings): Promise<Uint8Array> {
+export async function retentionCurve(db: Database, report: ExperimentReport, settings: AnalysisSettings): Promise<RetentionColumns> {
   let rows: Record<string, unknown>[] = [];
   if (report.source === 'events') {
     // Per day k: the mature units and, of them, those active on day k (unit-metrics-cache.ts).
@@ -109,12 +114,12 @@ export async function retentionCurve(db: Database, report: ExperimentReport, set
     rows = sums.flatMap((r) => days.filter((k) => toNumber(r[`m${k}`])! > 0)
       .map((k) => ({ variant: r.variant, day: k, mature: r[`m${k}`], retained: r[`r${k}`] })));
   }
-  return columnsToArrow({
-    day: { kind: 'number', values: rows.map((r) => toNumber(r.day)) },
-    variant: { kind: 'string', values: rows.map((r) => String(r.variant)) },
-    mature: { kind: 'number', values: rows.map((r) => toNumber(r.mature)) },
-    rate: { kind: 'number', values: rows.map((r) => (toNumber(r.mature)! > 0 ? toNumber(r.retained)! / toNumber(r.mature)! : null)) },
-  });
+  return {
+    day: Float64Array.from(rows, (r) => nanForNull(toNumber(r.day))),
+    variant: rows.map((r) => String(r.variant)),
+    mature: Float64Array.from(rows, (r) => nanForNull(toNumber(r.mature))),
+    rate: Float64Array.from(rows, (r) => (toNumber(r.mature)! > 0 ? toNumber(r.retained)! / toNumber(r.mature)! : Number.NaN)),
+  };
 }
 
 /** `user_segment` values among the experiment's first exposures (for the segment filter). */

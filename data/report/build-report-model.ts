@@ -8,12 +8,13 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ExperimentReport, ImportedFileReport } from '../../contract/report.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
+import type { CumulativeColumns, RetentionColumns } from '../../contract/series.ts';
 import { buildHeadline } from './headline.ts';
 import {
   REPORT_SCHEMA, type CumulativePoint, type DecisionReportModel, type Provenance, type ReportAuditEvent, type ReportChangeSet,
   type ReportDecision, type ResultRow, type RetentionPoint,
 } from './report-model.ts';
-import { decodeCumulativePoints, decodeRetentionPoints } from './series.ts';
+import { cumulativePoints, retentionPoints } from './series.ts';
 
 export interface ReportModelInput {
   /** The experiment's analysis (one entry of `AnalysisReport.experiments`). */
@@ -28,10 +29,10 @@ export interface ReportModelInput {
   readonly analysedAt: string;
   /** When the report is generated, UTC ISO-8601. */
   readonly generatedAt: string;
-  /** Cumulative uplift: Arrow IPC bytes (`cumulativeUplift`) or points already decoded. */
-  readonly cumulative?: Uint8Array | readonly CumulativePoint[] | null;
-  /** Retention curve: Arrow IPC bytes (`retentionCurve`) or points already decoded. */
-  readonly retention?: Uint8Array | readonly RetentionPoint[] | null;
+  /** Cumulative uplift: the columns of `cumulativeUplift`, or points. */
+  readonly cumulative?: CumulativeColumns | readonly CumulativePoint[] | null;
+  /** Retention curve: the columns of `retentionCurve`, or points. */
+  readonly retention?: RetentionColumns | readonly RetentionPoint[] | null;
   /** The linked ChangeSet (docs/changesets.md), if any. */
   readonly changeSet?: ReportChangeSet | null;
   /** Its audit trail when it came apart from the ChangeSet (`GET /v1/changesets/{id}/audit`). */
@@ -123,6 +124,11 @@ function provenance(input: ReportModelInput): Provenance {
   };
 }
 
+/** Series columns (an object with a `variant` column) rather than an array of points. */
+function isColumns<T extends object>(series: T | readonly unknown[] | null | undefined): series is T {
+  return series !== null && series !== undefined && !Array.isArray(series);
+}
+
 /**
  * The report model of one experiment. The audit trail is `input.auditTrail` when given, else the
  * ChangeSet's own, sorted oldest first; the decision is `input.decision` when given, else the
@@ -130,8 +136,8 @@ function provenance(input: ReportModelInput): Provenance {
  */
 export function buildReportModel(input: ReportModelInput): DecisionReportModel {
   const { experiment, settings } = input;
-  const cumulative = input.cumulative instanceof Uint8Array ? decodeCumulativePoints(input.cumulative) : [...(input.cumulative ?? [])];
-  const retention = input.retention instanceof Uint8Array ? decodeRetentionPoints(input.retention) : [...(input.retention ?? [])];
+  const cumulative = isColumns(input.cumulative) ? cumulativePoints(input.cumulative) : [...(input.cumulative ?? [])];
+  const retention = isColumns(input.retention) ? retentionPoints(input.retention) : [...(input.retention ?? [])];
   const changeSet = input.changeSet ?? null;
   const auditTrail = [...(input.auditTrail ?? changeSet?.auditTrail ?? [])]
     .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp) || (a.version ?? 0) - (b.version ?? 0));

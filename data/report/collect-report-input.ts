@@ -28,8 +28,10 @@ export async function experimentFiles(db: Database, experiment: ExperimentReport
 /**
  * Everything but the ChangeSet for the report of `experimentId`: its analysis with `settings`,
  * the series and the files. Null when the experiment does not exist (or no unit passes the
- * filters). Re-analyses the one experiment, because the event-log series read the temp table
- * that analysis leaves behind.
+ * filters). Re-analyses the one experiment with `settings`, so the report shows the analysis of
+ * exactly those settings; the series are computed for the same settings from the persisted
+ * per-unit tables (`analysis_unit_metrics`, `analysis_unit_cube`, data/metrics/unit-metrics-cache.ts),
+ * which the analysis has just built or found current, and stay plain columns (no Arrow here).
  * @throws Error only for database failures.
  */
 export async function collectReportInput(

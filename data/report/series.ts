@@ -1,57 +1,57 @@
 /**
- * The analysis' Arrow IPC series (data/analysis/time-series.ts) as plain points for a report:
- * a report holds at most a few hundred of them (days × variants), so rows are fine here, and NaN
- * becomes `null` so the JSON export stays valid JSON.
+ * The analysis' time series (plain columns, `contract/series.ts`) as the report's points and back
+ * to per-variant columns for the charts. A report holds at most a few hundred points (days ×
+ * variants), so rows are fine here; NaN becomes `null` in the points so the JSON export stays
+ * valid JSON, and `null` becomes NaN again for the charts.
  */
-import { tableFromIPC, type Table } from 'apache-arrow';
+import {
+  groupCumulative, groupRetention, type CumulativeColumns, type CumulativeSeries, type RetentionColumns, type RetentionSeries,
+} from '../../contract/series.ts';
 import type { CumulativePoint, RetentionPoint } from './report-model.ts';
 
-function table(bytes: Uint8Array | null | undefined): Table | null {
-  if (!bytes || bytes.byteLength === 0) return null;
-  return tableFromIPC(bytes);
+const finite = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
+const nan = (x: number | null): number => x ?? Number.NaN;
+
+/** `cumulativeUplift` columns → points, in the table's order (day, then variant). */
+export function cumulativePoints(table: CumulativeColumns): CumulativePoint[] {
+  return table.variant.map((variant, i) => ({
+    day: finite(table.day[i]) ?? 0,
+    variant,
+    n: finite(table.n[i]) ?? 0,
+    relative: finite(table.relative[i]),
+    ciLower: finite(table.ciLower[i]),
+    ciUpper: finite(table.ciUpper[i]),
+  }));
 }
 
-function numberAt(t: Table, column: string, row: number): number | null {
-  const value = t.getChild(column)?.get(row) as number | bigint | null | undefined;
-  if (value === null || value === undefined) return null;
-  const x = Number(value);
-  return Number.isFinite(x) ? x : null;
+/** `retentionCurve` columns → points (variant, then day k). */
+export function retentionPoints(table: RetentionColumns): RetentionPoint[] {
+  return table.variant.map((variant, i) => ({
+    day: finite(table.day[i]) ?? 0,
+    variant,
+    mature: finite(table.mature[i]) ?? 0,
+    rate: finite(table.rate[i]),
+  }));
 }
 
-function stringAt(t: Table, column: string, row: number): string {
-  return String(t.getChild(column)?.get(row) ?? '');
+/** The report's cumulative points grouped by variant, as the chart builders take them. */
+export function cumulativeSeries(points: readonly CumulativePoint[]): CumulativeSeries {
+  return groupCumulative({
+    variant: points.map((p) => p.variant),
+    day: Float64Array.from(points, (p) => p.day),
+    n: Float64Array.from(points, (p) => p.n),
+    relative: Float64Array.from(points, (p) => nan(p.relative)),
+    ciLower: Float64Array.from(points, (p) => nan(p.ciLower)),
+    ciUpper: Float64Array.from(points, (p) => nan(p.ciUpper)),
+  });
 }
 
-/** `ExperimentAnalysis.cumulative` bytes → points, in the table's order (day, then variant). */
-export function decodeCumulativePoints(bytes: Uint8Array | null | undefined): CumulativePoint[] {
-  const t = table(bytes);
-  if (!t) return [];
-  const points: CumulativePoint[] = [];
-  for (let i = 0; i < t.numRows; i++) {
-    points.push({
-      day: numberAt(t, 'day', i) ?? 0,
-      variant: stringAt(t, 'variant', i),
-      n: numberAt(t, 'n', i) ?? 0,
-      relative: numberAt(t, 'relative', i),
-      ciLower: numberAt(t, 'ciLower', i),
-      ciUpper: numberAt(t, 'ciUpper', i),
-    });
-  }
-  return points;
-}
-
-/** `ExperimentAnalysis.retention` bytes → points (variant, then day k). */
-export function decodeRetentionPoints(bytes: Uint8Array | null | undefined): RetentionPoint[] {
-  const t = table(bytes);
-  if (!t) return [];
-  const points: RetentionPoint[] = [];
-  for (let i = 0; i < t.numRows; i++) {
-    points.push({
-      day: numberAt(t, 'day', i) ?? 0,
-      variant: stringAt(t, 'variant', i),
-      mature: numberAt(t, 'mature', i) ?? 0,
-      rate: numberAt(t, 'rate', i),
-    });
-  }
-  return points;
+/** The report's retention points grouped by variant, as the chart builders take them. */
+export function retentionSeries(points: readonly RetentionPoint[]): RetentionSeries {
+  return groupRetention({
+    variant: points.map((p) => p.variant),
+    day: Float64Array.from(points, (p) => p.day),
+    mature: Float64Array.from(points, (p) => p.mature),
+    rate: Float64Array.from(points, (p) => nan(p.rate)),
+  });
 }

@@ -19,6 +19,7 @@ import type { ImportSummary } from '../../contract/import.ts';
 import type { MappingOptions } from '../../contract/mapping.ts';
 import { analyzeDatabase, importedFiles } from '../analysis/analyze.ts';
 import { cumulativeUplift, experimentSegments, retentionCurve } from '../analysis/time-series.ts';
+import { cumulativeToArrow, retentionToArrow } from '../arrow/series-to-arrow.ts';
 import { exposureAttributeValues, unitMetrics } from '../metrics/unit-metrics-cache.ts';
 import { rowsToArrow } from '../arrow/to-arrow.ts';
 import { ChangeSetServiceError, createChangeSetService, type ChangeSetTuning } from '../changesets/decision-service.ts';
@@ -291,8 +292,8 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
         if (!report) throw new DeskServiceError('not_found', `no experiment ${experimentId} (or no unit matches the filters)`);
         return {
           report,
-          cumulative: await cumulativeUplift(db, report, effective),
-          retention: await retentionCurve(db, report, effective),
+          cumulative: cumulativeToArrow(await cumulativeUplift(db, report, effective)),
+          retention: retentionToArrow(await retentionCurve(db, report, effective)),
           segments: await experimentSegments(db, experimentId),
           exposureAttributes: report.source === 'events' ? await exposureAttributeValues(db, effective, experimentId) : {},
         };

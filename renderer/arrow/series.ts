@@ -1,28 +1,15 @@
 /**
- * Decodes the analysis' Arrow IPC series (docs/architecture.md: large results travel as Arrow, not JSON rows)
- * into per-variant typed arrays. Nothing here builds an array of row objects: one pass counts
- * the rows of each variant, a second fills `Float64Array`s.
+ * Decodes the analysis' Arrow IPC series (docs/architecture.md: large results travel as Arrow, not
+ * JSON rows) into the per-variant typed arrays of `contract/series.ts` that the charts draw.
+ * Nothing here builds an array of row objects: the Arrow columns are read as numbers and split
+ * by variant with `groupByVariant`.
  */
 import { tableFromIPC, type Table } from 'apache-arrow';
+import {
+  CUMULATIVE_COLUMNS, RETENTION_COLUMNS, groupByVariant, type CumulativeSeries, type GroupedSeries, type RetentionSeries,
+} from '../../contract/series.ts';
 
-/** Columns of one variant, all the same length, in the table's row order. */
-export type VariantColumns<K extends string> = Readonly<Record<K, Float64Array>>;
-
-export interface GroupedSeries<K extends string> {
-  /** Variants in order of first appearance. */
-  readonly variants: readonly string[];
-  readonly byVariant: ReadonlyMap<string, VariantColumns<K>>;
-  /** Rows in the table. */
-  readonly rows: number;
-}
-
-/** Cumulative uplift of the primary metric by exposure day (see `ExperimentAnalysis.cumulative`). */
-export type CumulativeSeries = GroupedSeries<'day' | 'n' | 'relative' | 'ciLower' | 'ciUpper'>;
-/** Retention D0…D30 (see `ExperimentAnalysis.retention`). */
-export type RetentionSeries = GroupedSeries<'day' | 'mature' | 'rate'>;
-
-export const CUMULATIVE_COLUMNS = ['day', 'n', 'relative', 'ciLower', 'ciUpper'] as const;
-export const RETENTION_COLUMNS = ['day', 'mature', 'rate'] as const;
+export type { CumulativeSeries, GroupedSeries, RetentionSeries, VariantColumns } from '../../contract/series.ts';
 
 /** Arrow IPC bytes → table; empty bytes give `null` (no series). */
 export function decodeArrow(bytes: Uint8Array | null | undefined): Table | null {
@@ -47,41 +34,25 @@ function numericColumn(table: Table, name: string): ArrayLike<number> {
   return out;
 }
 
+/** The `variant` column as text ('' for null). */
+function variantColumn(table: Table): string[] {
+  const vector = table.getChild('variant');
+  return Array.from({ length: table.numRows }, (_, i) => String(vector?.get(i) ?? ''));
+}
+
 /** Groups the numeric `columns` of a table by its `variant` column. */
-export function groupByVariant<K extends string>(table: Table | null, columns: readonly K[]): GroupedSeries<K> {
+function groupTable<K extends string>(table: Table | null, columns: readonly K[]): GroupedSeries<K> {
   if (!table || table.numRows === 0) return { variants: [], byVariant: new Map(), rows: 0 };
-  const variantVector = table.getChild('variant');
-  const rows = table.numRows;
-  const keys: string[] = new Array<string>(rows);
-  const counts = new Map<string, number>();
-  for (let i = 0; i < rows; i++) {
-    const key = String(variantVector?.get(i) ?? '');
-    keys[i] = key;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  const sources = columns.map((name) => numericColumn(table, name));
-  const byVariant = new Map<string, Record<K, Float64Array>>();
-  const cursor = new Map<string, number>();
-  for (const [key, count] of counts) {
-    const record = {} as Record<K, Float64Array>;
-    for (const name of columns) record[name] = new Float64Array(count);
-    byVariant.set(key, record);
-    cursor.set(key, 0);
-  }
-  for (let i = 0; i < rows; i++) {
-    const key = keys[i]!;
-    const at = cursor.get(key)!;
-    const record = byVariant.get(key)!;
-    for (let c = 0; c < columns.length; c++) record[columns[c]!][at] = sources[c]![i]!;
-    cursor.set(key, at + 1);
-  }
-  return { variants: [...counts.keys()], byVariant, rows };
+  const numeric = Object.fromEntries(columns.map((name) => [name, numericColumn(table, name)])) as Record<K, ArrayLike<number>>;
+  return groupByVariant(variantColumn(table), numeric, columns);
 }
 
+/** `ExperimentAnalysis.cumulative` → per-variant columns. */
 export function decodeCumulative(bytes: Uint8Array | null | undefined): CumulativeSeries {
-  return groupByVariant(decodeArrow(bytes), CUMULATIVE_COLUMNS);
+  return groupTable(decodeArrow(bytes), CUMULATIVE_COLUMNS);
 }
 
+/** `ExperimentAnalysis.retention` → per-variant columns. */
 export function decodeRetention(bytes: Uint8Array | null | undefined): RetentionSeries {
-  return groupByVariant(decodeArrow(bytes), RETENTION_COLUMNS);
+  return groupTable(decodeArrow(bytes), RETENTION_COLUMNS);
 }

@@ -7,7 +7,6 @@
  * log (the definitions of docs/analysis-definitions.md, written as plainly as possible); and the
  * cached values follow a new import and new settings, and persist to the next session.
  */
-import { tableFromIPC } from 'apache-arrow';
 import { listValue } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultSettings, type AnalysisSettings } from '../../contract/settings.ts';
@@ -118,15 +117,14 @@ describe('cached per-unit values and cube = the definitions over the event log',
       const settings = defaultSettings(filter);
       expect(await reportSums(db, settings)).toEqual(await directSums(db, settings));
       const report = (await analyzeDatabase(db, settings, 'onboarding-tour')).experiments[0]!;
-      const curve = tableFromIPC(await retentionCurve(db, report, settings));
-      const rows = curve.toArray().map((r) => r.toJSON() as { variant: string; day: number; mature: number; rate: number | null });
-      expect(rows.map((r) => `${r.variant} ${r.day} ${r.mature} ${Math.round((r.rate ?? 0) * r.mature)}`))
+      const curve = await retentionCurve(db, report, settings);
+      expect(curve.variant.map((variant, i) => `${variant} ${curve.day[i]} ${curve.mature[i]} ${Math.round((curve.rate[i] || 0) * curve.mature[i]!)}`))
         .toEqual(await directCurve(db, 'onboarding-tour', settings));
       // The cumulative series ends with every selected unit: the report's unadjusted comparison.
-      const cumulative = tableFromIPC(await cumulativeUplift(db, report, settings));
-      const last = cumulative.get(cumulative.numRows - 1)!.toJSON() as { variant: string; relative: number };
-      const comparison = report.metrics[0]!.comparisons.find((c) => c.variant === last.variant)!;
-      expect(last.relative).toBeCloseTo(comparison.relative.estimate!, 12);
+      const cumulative = await cumulativeUplift(db, report, settings);
+      const last = cumulative.variant.length - 1;
+      const comparison = report.metrics[0]!.comparisons.find((c) => c.variant === cumulative.variant[last])!;
+      expect(cumulative.relative[last]).toBeCloseTo(comparison.relative.estimate!, 12);
       await db.close();
     });
   }
