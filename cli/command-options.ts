@@ -3,7 +3,7 @@
  * demo, report, changesets decide), so that every one of them takes the same mapping and analysis
  * flags with the same help (read back by `options.ts`).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { collect } from './options.ts';
 
 /** The column mapping of files whose header is not recognised, and --force. */
@@ -41,5 +41,7 @@ export function addAnalysisSettingOptions(command: Command, { exposureDates = tr
     .option('--where <column=value>', 'only units whose first exposure has this store_id, plan_code, currency or event_version (repeatable)', collect)
     .option('--window <metric=days>', 'count a metric only in [t0, t0 + days) (conversion, revenue_per_user, orders_per_user, funnel; repeatable)', collect)
     .option('--funnel <events>', 'funnel steps: event names in order, comma-separated ("" for none; default page_view,checkout.started,checkout.completed)')
-    .option('--no-cuped', 'base the verdict on unadjusted results');
+    .option('--no-cuped', 'base the verdict on unadjusted results')
+    .addOption(new Option('--correction <method>', 'multiple-comparison correction of the goal metric and guardrails over every arm (secondary metrics: always bh)')
+      .choices(['holm', 'bonferroni', 'bh', 'none']).default('holm'));
 }

@@ -24,6 +24,7 @@ export interface CliFlags {
   out?: string;
   force?: boolean;
   cuped?: boolean;
+  correction?: string;
   from?: string;
   to?: string;
   segment?: string;
@@ -113,6 +114,7 @@ export function analysisSettings(flags: CliFlags): AnalysisSettings {
     minRuntimeDays: numberFlag('min-runtime', flags.minRuntime),
     cupedPrePeriodDays: numberFlag('pre-period', flags.prePeriod),
     cuped: flags.cuped,
+    correction: flags.correction === 'bh' ? 'benjamini-hochberg' : flags.correction,
     control: flags.control,
     exposureFrom: flags.from,
     exposureTo: flags.to,

@@ -47,9 +47,26 @@ function metricRows(metric: MetricReport, experiment: ExperimentReport): string[
       cuped ? relativeWithInterval(cuped.relative.estimate, cuped.relative.ciLower, cuped.relative.ciUpper) : comparison ? MISSING : '',
       cuped ? pValue(cuped.pValue) : comparison ? MISSING : '',
       cuped ? percent(cuped.varianceReduction, 2) : comparison ? MISSING : '',
+      comparison ? pValue(comparison.corrected?.pValue ?? null) : '',
       comparison?.errorCode ?? (comparison?.cuped?.errorCode ?? ''),
     ];
   });
+}
+
+const CORRECTION_LABEL: Record<string, string> = {
+  none: 'no correction', bonferroni: 'Bonferroni', holm: 'Holm', 'benjamini-hochberg': 'Benjamini-Hochberg',
+};
+
+/**
+ * "correction Holm over 2 decision tests (conversion, revenue_per_user); Benjamini-Hochberg over 6
+ * secondary tests" — which correction the `p (adj.)` column and the verdict carry.
+ */
+function renderCorrections(experiment: ExperimentReport): string | null {
+  const families = experiment.corrections ?? [];
+  if (families.length === 0) return null;
+  const parts = families.map((f) =>
+    `${CORRECTION_LABEL[f.method] ?? f.method} over ${count(f.familySize)} ${f.family} test${f.familySize === 1 ? '' : 's'} (${f.metrics.join(', ')})`);
+  return `correction ${parts.join('; ')}; the verdict uses the decision family's adjusted p-values and intervals at the adjusted level`;
 }
 
 /** One experiment as text. */
@@ -66,9 +83,11 @@ export function renderExperiment(experiment: ExperimentReport, alpha: number): s
   out.push('');
   const rows = experiment.metrics.flatMap((metric) => metricRows(metric, experiment));
   out.push(table(
-    ['metric', 'variant', 'n', 'mean', 'Δ abs', `uplift [${Math.round((1 - alpha) * 100)}% CI]`, 'p', 'CUPED uplift', 'p (CUPED)', 'var. red.', 'note'],
+    ['metric', 'variant', 'n', 'mean', 'Δ abs', `uplift [${Math.round((1 - alpha) * 100)}% CI]`, 'p', 'CUPED uplift', 'p (CUPED)', 'var. red.', 'p (adj.)', 'note'],
     rows,
   ));
+  const corrections = renderCorrections(experiment);
+  if (corrections) out.push(corrections);
   if (experiment.power) {
     const p = experiment.power;
     out.push('');

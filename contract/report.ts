@@ -3,7 +3,7 @@
  * UI, ChangeSet proofs and decision reports build on. Field names in the issue's contract are
  * fixed; the others are additions.
  */
-import type { AnalysisWarning, MetricResult, Verdict } from '../stats/index.ts';
+import type { AnalysisWarning, CorrectionSummary, MetricResult, Verdict } from '../stats/index.ts';
 import type { AnalysisSettings } from './settings.ts';
 
 export interface PowerReport {
@@ -60,6 +60,12 @@ export interface ExperimentReport {
   readonly power: PowerReport | null;
   readonly warnings: readonly AnalysisWarning[];
   readonly verdict: Verdict;
+  /**
+   * The multiple-comparison corrections applied (docs/statistics.md): the decision family (goal
+   * metric and guardrails, the `correction` setting) and the secondary family (Benjamini–Hochberg).
+   * The metrics' `comparisons[].corrected` carry the adjusted figures.
+   */
+  readonly corrections?: readonly CorrectionSummary[];
 }
 
 export interface ImportedFileReport {

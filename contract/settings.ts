@@ -46,6 +46,11 @@ export const analysisSettingsSchema = z.object({
   cupedPrePeriodDays: z.number().int().positive().default(14),
   /** Whether the verdict uses the CUPED-adjusted comparison when one is available. */
   cuped: z.boolean().default(true),
+  /**
+   * Multiple-comparison correction of the decision family (every arm on the goal metric and the
+   * guardrails; docs/statistics.md). Secondary metrics are always corrected with Benjamini–Hochberg.
+   */
+  correction: z.enum(['none', 'bonferroni', 'holm', 'benjamini-hochberg']).default('holm'),
   exposureEvents: z.array(z.string().min(1)).min(1).default([...DEFAULT_EXPOSURE_EVENTS]),
   conversionEvents: z.array(z.string().min(1)).min(1).default([...DEFAULT_CONVERSION_EVENTS]),
   /**

@@ -31,6 +31,31 @@ export function normalQuantile(p: number): number {
 }
 
 /**
+ * Upper-tail standard normal quantile z with 1 − Φ(z) = q (scipy `norm.isf`), accurate for tiny q:
+ * @stdlib's quantile goes through 2p − 1, which loses digits in the tail and rounds to −1 below
+ * p ≈ 1e-17 (returning −∞). Below 1e-3 it starts from @stdlib's value (or, below 1e-15, from the
+ * asymptotic z² ≈ L − ln L, L = −2 ln(q √(2π)): the leading terms of the Mills-ratio expansion,
+ * Abramowitz & Stegun 26.2.12), then takes Newton steps on ln(1 − Φ(z)) = ln q, whose derivative is
+ * −φ(z)/(1 − Φ(z)); Φ(−z) comes from erfc, exact in the tail.
+ *
+ * @param q upper-tail probability in (0, 1); 0 → +∞, 1 → −∞.
+ */
+export function normalUpperQuantile(q: number): number {
+  if (q >= 1e-3) return -normalQuantile(q);
+  if (q <= 0) return Infinity;
+  const l = -2 * Math.log(q * Math.sqrt(2 * Math.PI));
+  let z = q >= 1e-15 ? -normalQuantile(q) : Math.sqrt(l - Math.log(l));
+  for (let i = 0; i < 6; i += 1) {
+    const tail = normalCdf(-z);
+    if (!(tail > 0)) break;
+    const step = (Math.log(tail) - Math.log(q)) / (normalPdf(z) / tail);
+    z += step;
+    if (Math.abs(step) < 1e-15 * z) break;
+  }
+  return z;
+}
+
+/**
  * Student t CDF with `df` degrees of freedom (df > 0, fractional allowed, as Welch–Satterthwaite
  * produces). `df = Infinity` is the standard normal.
  */

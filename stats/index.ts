@@ -15,6 +15,7 @@ export * from './cuped.ts';
 export * from './srm.ts';
 export * from './power.ts';
 export * from './multiple-comparisons.ts';
+export * from './corrections.ts';
 export * from './bayesian.ts';
 export * from './format.ts';
 export * from './warnings.ts';

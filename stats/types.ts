@@ -4,6 +4,7 @@
  * `stats/` is pure: no I/O, no DuckDB, no DOM. Bad input never throws; a result carries a
  * `StatsErrorCode` and `null` in place of any number that could not be computed (JSON has no NaN).
  */
+import type { MultipleComparisonMethod } from './multiple-comparisons.ts';
 
 /** A probability or significance level in [0, 1]. */
 export type Probability = number & { readonly __brand: 'Probability' };
@@ -94,6 +95,27 @@ export interface CupedComparison {
   readonly errorCode: StatsErrorCode | null;
 }
 
+/** Which multiple-comparison family a comparison belongs to (docs/statistics.md). */
+export type CorrectionFamily = 'decision' | 'secondary';
+
+/**
+ * A comparison's figures after a multiple-comparison correction over its family (`corrections.ts`):
+ * adjusted p-values, and intervals at the adjusted level so that `pValue` < α exactly when
+ * `relative` excludes 0 (and `absolutePValue` < α exactly when `absolute` does).
+ */
+export interface CorrectedComparison {
+  readonly family: CorrectionFamily;
+  readonly method: MultipleComparisonMethod;
+  /** m: comparisons with a p-value in the family. */
+  readonly familySize: number;
+  /** Whether the corrected figures are the CUPED-adjusted ones. */
+  readonly cuped: boolean;
+  readonly pValue: number | null;
+  readonly absolutePValue: number | null;
+  readonly relative: Interval;
+  readonly absolute: Interval;
+}
+
 /** One treatment arm against control. */
 export interface Comparison {
   readonly variant: string;
@@ -114,6 +136,8 @@ export interface Comparison {
   readonly absolutePValue: number | null;
   readonly cuped: CupedComparison | null;
   readonly errorCode: StatsErrorCode | null;
+  /** Set by a multiple-comparison correction (absent or null: none applied). */
+  readonly corrected?: CorrectedComparison | null;
 }
 
 /** Settings every test needs. */

@@ -20,13 +20,15 @@
  * losing arm with it.
  *
  * With `useCuped`, a comparison's CUPED result is used when it has a p-value; otherwise the
- * unadjusted one. When a multiple-comparison correction was applied (`Comparison.corrected`), the
- * corrected p-value and intervals are the ones decided on (`effectiveComparison`).
+ * unadjusted one. When a multiple-comparison correction was applied (`Comparison.corrected`,
+ * `corrections.ts`), the corrected p-value and intervals are the ones decided on
+ * (`effectiveComparison`), and the sentence says so ("Holm-adjusted over 2 tests").
  */
 import type { AnalysisWarning, ArmVerdict, Comparison, Interval, MetricResult, TestSettings, Verdict } from './types.ts';
 import { isBlockingWarning } from './warnings.ts';
 import { formatPValue, formatSigned, formatSignedPercent } from './format.ts';
 import { isFiniteNumber, isValidAlpha } from './finite.ts';
+import type { MultipleComparisonMethod } from './multiple-comparisons.ts';
 
 /** Default guardrail threshold: breached when significantly down by more than this fraction (5 %). */
 export const GUARDRAIL_MAX_RELATIVE_DROP = 0.05;
@@ -52,14 +54,40 @@ export interface EffectiveComparison {
   readonly pValue: number | null;
   /** Whether these are the CUPED-adjusted numbers. */
   readonly adjusted: boolean;
+  /** The multiple-comparison correction these figures carry, or null for unadjusted p-values. */
+  readonly correction: { readonly method: MultipleComparisonMethod; readonly familySize: number } | null;
 }
 
-/** The CUPED result when requested and it has a p-value, else the unadjusted comparison. */
-export function effectiveComparison(c: Comparison, useCuped: boolean): EffectiveComparison {
+/**
+ * The CUPED result when requested and it has a p-value, else the unadjusted comparison — before
+ * any multiple-comparison correction (what a correction is computed from).
+ */
+export function uncorrectedComparison(c: Comparison, useCuped: boolean): EffectiveComparison {
   if (useCuped && c.cuped && c.cuped.pValue !== null) {
-    return { variant: c.variant, absolute: c.cuped.absolute, relative: c.cuped.relative, pValue: c.cuped.pValue, adjusted: true };
+    return { variant: c.variant, absolute: c.cuped.absolute, relative: c.cuped.relative, pValue: c.cuped.pValue, adjusted: true, correction: null };
   }
-  return { variant: c.variant, absolute: c.absolute, relative: c.relative, pValue: c.pValue, adjusted: false };
+  return { variant: c.variant, absolute: c.absolute, relative: c.relative, pValue: c.pValue, adjusted: false, correction: null };
+}
+
+/**
+ * The figures a decision is taken on: `uncorrectedComparison`, replaced by the corrected p-value
+ * and intervals when a correction was applied to the same (CUPED or unadjusted) figures.
+ */
+export function effectiveComparison(c: Comparison, useCuped: boolean): EffectiveComparison {
+  const raw = uncorrectedComparison(c, useCuped);
+  const k = c.corrected;
+  if (!k || k.cuped !== raw.adjusted) return raw;
+  return { ...raw, absolute: k.absolute, relative: k.relative, pValue: k.pValue, correction: { method: k.method, familySize: k.familySize } };
+}
+
+const METHOD_LABEL: Record<MultipleComparisonMethod, string> = {
+  none: 'uncorrected', bonferroni: 'Bonferroni', holm: 'Holm', 'benjamini-hochberg': 'Benjamini-Hochberg',
+};
+
+/** ", Holm-adjusted over 3 tests" — empty for no correction or a family of one. */
+export function describeCorrection(e: Pick<EffectiveComparison, 'correction'>): string {
+  const k = e.correction;
+  return k && k.method !== 'none' && k.familySize > 1 ? `, ${METHOD_LABEL[k.method]}-adjusted over ${k.familySize} tests` : '';
 }
 
 function significant(e: EffectiveComparison | undefined, alpha: number): e is EffectiveComparison {
@@ -82,7 +110,7 @@ export function breachesGuardrail(e: EffectiveComparison | undefined, alpha: num
 
 /** "+4.3% [+1.7%, +6.9%], p = 0.001" (relative), or the absolute interval when no relative exists. */
 function describeEffect(e: EffectiveComparison): string {
-  const cuped = e.adjusted ? ', CUPED-adjusted' : '';
+  const cuped = `${e.adjusted ? ', CUPED-adjusted' : ''}${describeCorrection(e)}`;
   if (e.relative.estimate !== null) {
     const ci = e.relative.ciLower !== null && e.relative.ciUpper !== null
       ? ` [${formatSignedPercent(e.relative.ciLower)}, ${formatSignedPercent(e.relative.ciUpper)}]`

@@ -3,7 +3,7 @@
  * Shared by every host (command line, Electron, web host).
  */
 import {
-  achievedRelativeMde, analyzeMetric, collectWarnings, daysStillNeeded, decideVerdict, requiredSampleSizePerArm,
+  achievedRelativeMde, analyzeMetric, collectWarnings, correctFamily, daysStillNeeded, decideVerdict, requiredSampleSizePerArm,
   sampleRatioMismatch, DEFAULT_WARNING_SETTINGS, type MetricInput, type MetricResult,
 } from '../../stats/index.ts';
 import { APP_VERSION } from '../app-version.ts';
@@ -55,7 +55,7 @@ export function analyzeExperiment(frame: ExperimentFrame, settings: AnalysisSett
   const units = Object.fromEntries(arms.map((arm) => [arm.variant, arm.units]));
   const test = { alpha: settings.alpha };
 
-  const metrics: MetricReport[] = frame.metrics.map((metric) => {
+  const analysed: MetricReport[] = frame.metrics.map((metric) => {
     const input: MetricInput = {
       ...metric.input,
       control,
@@ -67,12 +67,14 @@ export function analyzeExperiment(frame: ExperimentFrame, settings: AnalysisSett
     };
   });
 
+  const { metrics, corrections } = correctMetrics(analysed, frame.source, settings);
+
   const srm = sampleRatioMismatch(arms.map((arm) => arm.units));
   const runtimeDays = frame.firstExposure && frame.dataEnd
     ? (Date.parse(frame.dataEnd) - Date.parse(frame.firstExposure)) / DAY_MS
     : null;
   const primary = metrics[0] ?? null;
-  const guardrails = frame.source === 'events' ? metrics.filter((m) => m.name === 'revenue_per_user') : [];
+  const guardrails = metrics.filter((m) => isGuardrail(m, frame.source));
   const power = primary ? powerReport(primary, arms.map((arm) => arm.units), runtimeDays, settings) : null;
 
   const warnings = collectWarnings(
@@ -118,6 +120,31 @@ export function analyzeExperiment(frame: ExperimentFrame, settings: AnalysisSett
     power,
     warnings,
     verdict,
+    corrections,
+  };
+}
+
+/** The guardrail metrics of an experiment: revenue per user for event logs (higher is better). */
+function isGuardrail(metric: MetricReport, source: ExperimentFrame['source']): boolean {
+  return source === 'events' && metric.name === 'revenue_per_user';
+}
+
+/**
+ * Multiple-comparison corrections (docs/statistics.md, "Multiple comparisons"): the decision family
+ * (the primary metric — the first — and the guardrails, every arm) with `settings.correction`, the
+ * secondary family (every other metric) with Benjamini–Hochberg. Metrics keep their order.
+ */
+function correctMetrics(metrics: readonly MetricReport[], source: ExperimentFrame['source'], settings: AnalysisSettings):
+  { metrics: MetricReport[]; corrections: ReturnType<typeof correctFamily>['summary'][] } {
+  const inDecision = (m: MetricReport, i: number): boolean => i === 0 || isGuardrail(m, source);
+  const decision = correctFamily(metrics.filter(inDecision), 'decision', settings.correction, settings.alpha, settings.cuped);
+  const secondary = correctFamily(metrics.filter((m, i) => !inDecision(m, i)), 'secondary', 'benjamini-hochberg', settings.alpha, settings.cuped);
+  // correctFamily keeps each family's order and every field of a metric report.
+  const decided = [...decision.metrics] as MetricReport[];
+  const others = [...secondary.metrics] as MetricReport[];
+  return {
+    metrics: metrics.map((m, i) => (inDecision(m, i) ? decided.shift() : others.shift()) ?? m),
+    corrections: [decision.summary, ...(secondary.summary.metrics.length > 0 ? [secondary.summary] : [])],
   };
 }
 

@@ -50,13 +50,17 @@ describe('proofResult', () => {
     expect(proof).toMatchObject({
       experimentId: 'checkout-redesign', metric: 'conversion', metricType: 'binomial', method: 'cuped', alpha: 0.05,
       control: 'control', variant: 'treatment',
-      absoluteUplift: comparison.cuped!.absolute, relativeUplift: comparison.cuped!.relative, pValue: comparison.cuped!.pValue,
+      // The figures the verdict decided on: CUPED-adjusted, then Holm-corrected over the decision
+      // family (conversion and the revenue guardrail: docs/statistics.md).
+      absoluteUplift: comparison.corrected!.absolute, relativeUplift: comparison.corrected!.relative, pValue: comparison.corrected!.pValue,
       cuped: { theta: comparison.cuped!.theta, varianceReduction: comparison.cuped!.varianceReduction },
       verdict: { status: 'winner', reason: checkout.verdict.reason },
       analysisWindow: { start: checkout.firstExposure, end: checkout.dataEnd },
       appVersion: APP_VERSION,
       generatedAt: '2026-03-23T09:00:00.000Z',
     });
+    expect(comparison.corrected).toMatchObject({ family: 'decision', method: 'holm', familySize: 2, cuped: true });
+    expect(proof.pValue).toBeGreaterThanOrEqual(comparison.cuped!.pValue!);
     expect(proof.variants).toEqual(conversion.variants.map((v) => ({ variant: v.variant, isControl: v.variant === 'control', n: v.n, mean: v.mean, variance: v.variance })));
     expect(proof.variants.map((v) => v.n)).toEqual([checkout.units.control, checkout.units.treatment]);
     expect(proof.warnings.map((w) => w.code)).toEqual(checkout.warnings.map((w) => w.code));
@@ -81,7 +85,7 @@ describe('proofResult', () => {
       verdict: { status: 'loser', variant: 'treatment', reason: 'revenue per user down 12%', proposedTransition: 'ROLLED_BACK' },
       metrics: checkout.metrics.map((m) => (m !== revenue ? m : {
         ...m,
-        comparisons: m.comparisons.map((c) => ({ ...c, relative: down, pValue: 0.001, cuped: c.cuped && { ...c.cuped, relative: down, pValue: 0.001 } })),
+        comparisons: m.comparisons.map((c) => ({ ...c, relative: down, pValue: 0.001, cuped: c.cuped && { ...c.cuped, relative: down, pValue: 0.001 }, corrected: null })),
       })),
     };
     const proof = buildProofResult(breached, provenance());
