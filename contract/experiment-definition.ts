@@ -4,8 +4,9 @@
  * goal, secondary and guardrail metrics, CUPED covariates, α, correction, minimums, windows,
  * filters and method. Every result and decision names the version it was computed with.
  *
- * Fields left `null` inherit the app's analysis settings (contract/settings.ts); the others are
- * the experiment's own. Shared by the hosts, the CLI and the UI, so it is pure zod + types.
+ * Fields left `null` inherit the app's analysis settings (contract/settings.ts: α 0.05, holm,
+ * fixed horizon, 1,000 units per arm, 7 days, …), so that a run's flags still apply to what the
+ * definition does not declare; the others are the experiment's own. Shared by the hosts, the CLI and the UI, so it is pure zod + types.
  */
 import { z } from 'zod';
 import { EXPOSURE_ATTRIBUTES, WINDOWED_METRICS } from './settings.ts';
@@ -77,7 +78,8 @@ const definitionObject = z.object({
   /** metric → its CUPED covariate; a metric without an entry is not adjusted. */
   covariates: z.record(z.string().min(1), covariateSchema).default({}),
   alpha: z.number().gt(0).lt(1).nullable().default(null),
-  correction: z.enum(DEFINITION_CORRECTIONS).default('holm'),
+  /** Correction of the goal and guardrail family; null: the app's setting (default holm). */
+  correction: z.enum(DEFINITION_CORRECTIONS).nullable().default(null),
   /** Units per arm below which the verdict waits; null: the settings' minimum. */
   minSamplePerArm: z.number().int().nonnegative().nullable().default(null),
   /** Days from first exposure to the end of the data below which the verdict waits; null: settings. */
@@ -86,7 +88,8 @@ const definitionObject = z.object({
   metricWindowDays: z.partialRecord(z.enum(WINDOWED_METRICS), z.number().positive().max(3650)).nullable().default(null),
   /** Exposure filters (event logs; dates for unit tables too); null: the settings' filters. */
   filters: definitionFiltersSchema.nullable().default(null),
-  method: z.enum(DEFINITION_METHODS).default('fixed'),
+  /** Statistical method; null: the app's setting (default fixed horizon). */
+  method: z.enum(DEFINITION_METHODS).nullable().default(null),
 }).strict();
 
 /**
@@ -150,4 +153,26 @@ export interface DefinitionRef {
   readonly hash: string;
   /** Where it came from: the database's latest version, or a file/flags given for this run only. */
   readonly origin: 'stored' | 'override';
+}
+
+/** The definition an experiment's result was computed with, as the result reports it. */
+export interface ResultDefinition extends DefinitionRef {
+  readonly goalMetrics: readonly string[];
+  readonly secondaryMetrics: readonly string[];
+  /** Declared metrics the data does not have (a typo, or a column not imported). */
+  readonly missingMetrics: readonly string[];
+  /** Unit tables: how repeated rows of a unit were combined. */
+  readonly combine: CombineRule | null;
+  /** The split SRM was tested against (weights per variant); null: equal. */
+  readonly split: Readonly<Record<string, number>> | null;
+}
+
+/** What CUPED did for one experiment, in words when it adjusted nothing. */
+export interface CupedStatus {
+  /** The CUPED setting: whether adjusted results decide when they exist. */
+  readonly enabled: boolean;
+  /** Metrics with a CUPED-adjusted result. */
+  readonly adjusted: readonly string[];
+  /** Why nothing (or not everything asked for) is adjusted; null when there is nothing to say. */
+  readonly note: string | null;
 }

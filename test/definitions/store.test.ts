@@ -21,8 +21,8 @@ describe('experiment definition store', () => {
     expect(v1.version).toBe(1);
     expect(v1.summary).toBe('first version');
     expect(v1.savedAt).toBe('2026-12-04T10:00:00.000Z');
-    expect(v1.definition.correction).toBe('holm');
-    expect(v1.definition.method).toBe('fixed');
+    expect(v1.definition.correction).toBeNull(); // inherits the app's setting (holm)
+    expect(v1.definition.method).toBeNull();
     // The hash is sha256 of the canonical JSON (sorted keys), computed independently here.
     expect(v1.hash).toBe(createHash('sha256').update(canonicalJson(v1.definition)).digest('hex'));
     const v2 = await saveDefinition(db, { ...base, split: { A: 80, B: 20 }, control: 'A' }, { author: 'ana' });
@@ -37,7 +37,7 @@ describe('experiment definition store', () => {
 
   it('adds nothing for unchanged content', async () => {
     await saveDefinition(db, base, { author: 'a' });
-    const again = await saveDefinition(db, { ...base, correction: 'holm' }, { author: 'b' });
+    const again = await saveDefinition(db, { ...base, correction: null }, { author: 'b' });
     expect(again.version).toBe(1);
     expect(await listDefinitionVersions(db, 'exp')).toHaveLength(1);
   });
