@@ -9,10 +9,11 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ExperimentAnalysis } from '../../contract/desk-api.ts';
 import type { ExperimentReport } from '../../contract/report.ts';
 import { EXPOSURE_ATTRIBUTES } from '../../contract/settings.ts';
-import { cumulativeLabel, cumulativeOption } from '../charts/cumulative.ts';
-import { forestLabel, forestOption, forestRows } from '../charts/forest.ts';
-import { funnelLabel, funnelOption } from '../charts/funnel.ts';
-import { retentionLabel, retentionOption } from '../charts/retention.ts';
+import { cumulativeLabel, cumulativeOption } from '../../charts/cumulative.ts';
+import { forestHeight, forestLabel, forestOption, forestRows } from '../../charts/forest.ts';
+import { funnelLabel, funnelOption } from '../../charts/funnel.ts';
+import { retentionLabel, retentionOption } from '../../charts/retention.ts';
+import { screenTheme } from '../charts/echarts.ts';
 import { BLOCKING_WARNINGS, VerdictBadge } from '../components/Badge.tsx';
 import { EChart } from '../components/EChart.tsx';
 import { MetricTable } from '../components/MetricTable.tsx';
@@ -248,12 +249,12 @@ function Charts({ report, alpha }: { report: ExperimentReport; alpha: number }) 
     retention: s.experiment.analysis?.retention ?? null,
   })));
   const rows = useMemo(() => forestRows(report), [report]);
-  const forest = useMemo(() => forestOption(rows), [rows]);
-  const cumulativeChart = useMemo(() => (cumulative && cumulative.rows > 0 ? cumulativeOption(cumulative, report.control) : null), [cumulative, report.control]);
-  const retentionChart = useMemo(() => (retention && retention.rows > 0 ? retentionOption(retention, report.control) : null), [retention, report.control]);
-  const funnelChart = useMemo(() => funnelOption(report), [report]);
+  const forest = useMemo(() => forestOption(rows, screenTheme()), [rows]);
+  const cumulativeChart = useMemo(() => (cumulative ? cumulativeOption(cumulative, report.control, screenTheme()) : null), [cumulative, report.control]);
+  const retentionChart = useMemo(() => (retention ? retentionOption(retention, report.control, screenTheme()) : null), [retention, report.control]);
+  const funnelChart = useMemo(() => funnelOption(report, screenTheme()), [report]);
 
-  const chartHeight = Math.max(180, 60 + rows.length * 30);
+  const chartHeight = forestHeight(rows.length);
   return (
     <div className="panels">
       <div className="panel">

@@ -5,11 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ExperimentReport, MetricReport } from '../../contract/report.ts';
-import type { CumulativeSeries, RetentionSeries } from '../arrow/series.ts';
-import { cumulativeLabel, cumulativeOption } from './cumulative.ts';
-import { forestLabel, forestOption, forestRows } from './forest.ts';
-import { funnelLabel, funnelOption } from './funnel.ts';
-import { retentionLabel, retentionOption } from './retention.ts';
+import type { CumulativeSeries, RetentionSeries } from '../../contract/series.ts';
+import { cumulativeLabel, cumulativeOption } from '../../charts/cumulative.ts';
+import { forestLabel, forestOption, forestRows } from '../../charts/forest.ts';
+import { funnelLabel, funnelOption } from '../../charts/funnel.ts';
+import { retentionLabel, retentionOption } from '../../charts/retention.ts';
+import { SCREEN_THEME } from '../../charts/theme.ts';
 
 const HOSTILE_METRIC = 'rev<img src=x onerror=alert(1)>';
 const HOSTILE_VARIANT = 'v2"><img src=x onerror=alert(2)>\u202Eevil\u2066';
@@ -34,7 +35,7 @@ type Tooltip = { formatter?: (params: unknown) => string; valueFormatter?: unkno
 describe('forest tooltip', () => {
   it('escapes metric and variant names: a hostile name never becomes markup', () => {
     const rows = forestRows(report([metric(HOSTILE_METRIC, HOSTILE_VARIANT)], ['control', HOSTILE_VARIANT, 'v3']));
-    const option = forestOption(rows) as { tooltip: Tooltip; yAxis: { data: string[] } };
+    const option = forestOption(rows, SCREEN_THEME) as { tooltip: Tooltip; yAxis: { data: string[] } };
     const formatter = option.tooltip.formatter!;
     for (const seriesName of ['Unadjusted', 'CUPED']) {
       const html = formatter({ seriesName, value: [10, 30, 20, 0] });
@@ -67,7 +68,7 @@ describe('the other charts', () => {
       ]),
     };
     const funnel = report([metric('funnel_1', bidiVariant, { index: 1, event: 'page\u2067view' })], ['control', bidiVariant]);
-    const options = [cumulativeOption(cumulative, 'control'), retentionOption(retention, 'control'), funnelOption(funnel)!] as
+    const options = [cumulativeOption(cumulative, 'control', SCREEN_THEME)!, retentionOption(retention, 'control', SCREEN_THEME)!, funnelOption(funnel, SCREEN_THEME)!] as
       { tooltip: Tooltip; series: { name: string }[]; legend: { data: string[] } }[];
     for (const option of options) {
       expect(option.tooltip.formatter).toBeUndefined();
