@@ -31,6 +31,25 @@ const contractBoundary = {
   },
 };
 
+/**
+ * `charts/` holds the echarts option builders the app and the report share: pure functions over
+ * contract types. It may import `contract/` and `stats/`, and echarts for its types only — the
+ * renderer and the report register echarts' parts and render; no DOM, no Node, no DuckDB.
+ */
+const chartsBoundary = {
+  files: ['charts/**/*.ts'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      patterns: [
+        { group: ['../*', '!../contract', '!../contract/*', '!../stats', '!../stats/*', '**/data', '**/data/*', '**/renderer', '**/renderer/*', '**/cli', '**/cli/*', '**/electron', '**/electron/*', '**/webhost', '**/webhost/*', '**/test', '**/test/*'], message: 'charts/ imports only contract/ and stats/ (docs/architecture.md).' },
+        { group: ['@duckdb/*', 'apache-arrow', 'electron', 'react', 'react-dom', ...nodeBuiltins], message: 'charts/ is pure: no DOM, no Node, no DuckDB (docs/architecture.md).' },
+        { group: ['echarts', 'echarts/*'], allowTypeImports: true, message: 'charts/ builds options: echarts types only (`import type`); the renderer and the report render them.' },
+      ],
+    }],
+    'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'matchMedia', 'process', 'Buffer'],
+  },
+};
+
 /** `data/` may import `stats/` and the contract's types and schemas, nothing else of ours. */
 const dataBoundary = {
   files: ['data/**/*.ts'],
@@ -97,6 +116,7 @@ export default tseslint.config(
   },
   statsBoundary,
   contractBoundary,
+  chartsBoundary,
   dataBoundary,
   rendererBoundary,
   hostBoundary,
