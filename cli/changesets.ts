@@ -10,17 +10,17 @@
  *   sends it later. A decision the API refuses for good (409, 422) exits 2.
  * - `list` and `show` read the API; with `--db` they keep a local copy and fall back to it offline.
  */
-import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
-import { allowedTransitions, checkTransition, isAutoRollbackArmed } from '../contract/changesets/lifecycle.ts';
-import { CHANGESET_STATUSES, type Actor, type AuditEvent, type ChangeSet, type ChangeSetStatus } from '../contract/changesets/schemas.ts';
+import { allowedTransitions, isAutoRollbackArmed } from '../contract/changesets/lifecycle.ts';
+import { CHANGESET_STATUSES, type AuditEvent, type ChangeSet, type ChangeSetStatus } from '../contract/changesets/schemas.ts';
 import type { OutboxItem } from '../contract/changesets/decisions.ts';
 import { analyzeDatabase, importedFiles } from '../data/analysis/analyze.ts';
-import { changeSetCache, type ChangeSetCache } from '../data/changesets/cache.ts';
+import { changeSetCache } from '../data/changesets/cache.ts';
 import { ChangeSetApiError, createChangeSetClient, type ChangeSetClient } from '../data/changesets/client.ts';
-import { experimentLinks, resolveLink } from '../data/changesets/links.ts';
+import { canUseLocalCopy, ChangeSetServiceError, createDecisionWorkflow, defaultActor } from '../data/changesets/decision-workflow.ts';
+import { experimentLinks } from '../data/changesets/links.ts';
 import { createOutbox } from '../data/changesets/outbox.ts';
-import { buildProofResult, proposeDecision, type DecisionTarget } from '../data/changesets/proof.ts';
+import { buildProofResult, type DecisionTarget } from '../data/changesets/proof.ts';
 import { openDatabase, type Database } from '../data/database.ts';
 import { importFile } from '../data/import/import-file.ts';
 import { percent, pValue, relativeWithInterval, table } from './format.ts';
@@ -95,14 +95,6 @@ async function withDatabase<T>(path: string, work: (db: Database) => Promise<T>)
 
 async function withOptionalDatabase<T>(path: string | undefined, work: (db: Database | null) => Promise<T>): Promise<T> {
   return path ? withDatabase(path, work) : work(null);
-}
-
-function defaultActor(): Actor {
-  try {
-    return { type: 'user', id: userInfo().username || 'analyst' };
-  } catch {
-    return { type: 'user', id: 'analyst' };
-  }
 }
 
 // ── rendering ────────────────────────────────────────────────────────────────────────────────
@@ -189,7 +181,7 @@ async function listCommand(flags: ApiFlags & { status?: ChangeSetStatus }, io: I
       await cache?.put(items);
     } catch (error) {
       if (!(error instanceof ChangeSetApiError)) throw error;
-      if (!cache || !error.transient) throw new UsageError(describeApiError(error, client.baseUrl));
+      if (!cache || !canUseLocalCopy(error)) throw new UsageError(describeApiError(error, client.baseUrl));
       const cached = await cache.list(flags.status);
       io.stderr(`offline: ${describeApiError(error, client.baseUrl)}; showing the local copy in ${flags.db}\n`);
       items = cached.map((c) => c.changeset);
@@ -209,7 +201,7 @@ async function showCommand(id: string, flags: ApiFlags, io: Io, env: NodeJS.Proc
       await cache?.put([changeset]);
     } catch (error) {
       if (!(error instanceof ChangeSetApiError)) throw error;
-      const cached = cache && error.transient ? await cache.get(id) : null;
+      const cached = cache && canUseLocalCopy(error) ? await cache.get(id) : null;
       if (!cached) throw new UsageError(error.code === 'not_found' ? `no ChangeSet ${id}` : describeApiError(error, client.baseUrl));
       io.stderr(`offline: ${describeApiError(error, client.baseUrl)}; showing the local copy of ${cached.fetchedAt}\n`);
       changeset = cached.changeset;
@@ -217,22 +209,6 @@ async function showCommand(id: string, flags: ApiFlags, io: Io, env: NodeJS.Proc
     }
     io.stdout(`${flags.format === 'json' ? JSON.stringify({ changeset, audit }, null, 2) : renderChangeSet(changeset, audit)}\n`);
   });
-}
-
-/** ChangeSets from the API (cached), or the local copy with the reason the API was not used. */
-async function knownChangeSets(client: ChangeSetClient | null, cache: ChangeSetCache): Promise<{ items: ChangeSet[]; offline: string | null }> {
-  if (client) {
-    try {
-      const items = await client.listAll();
-      await cache.put(items);
-      return { items, offline: null };
-    } catch (error) {
-      if (!(error instanceof ChangeSetApiError)) throw error;
-      if (!error.transient && !['unauthorized', 'forbidden', 'not_configured'].includes(error.code)) throw new UsageError(describeApiError(error, client.baseUrl));
-      return { items: (await cache.list()).map((c) => c.changeset), offline: describeApiError(error, client.baseUrl) };
-    }
-  }
-  return { items: (await cache.list()).map((c) => c.changeset), offline: `no API URL (--api or ${API_URL_ENV})` };
 }
 
 async function decideCommand(experimentId: string, files: string[], flags: DecideFlags, io: Io, env: NodeJS.ProcessEnv): Promise<void> {
@@ -249,51 +225,48 @@ async function decideCommand(experimentId: string, files: string[], flags: Decid
       const names = analysis.experiments.map((e) => e.experimentId).join(', ') || 'none';
       throw new UsageError(`no experiment ${experimentId} in ${dbPath} (experiments: ${names})`);
     }
-    const proposed = report.verdict.proposedTransition;
-    const to = flags.to ?? proposed;
+    const to = flags.to ?? report.verdict.proposedTransition;
     if (!to) {
       throw new UsageError(`the verdict for ${experimentId} is ${report.verdict.status} (${report.verdict.reason}): no transition is proposed; pass --to PROVEN or --to ROLLED_BACK to decide anyway`);
     }
     const proof = buildProofResult(report, { files: await importedFiles(db), alpha: settings.alpha, cuped: settings.cuped }, to);
-    const reason = flags.reason
-      ?? (to === proposed ? proposeDecision(report, proof).reason : `${to} decided by the analyst against a ${report.verdict.status} verdict: ${report.verdict.reason}`);
 
     const cache = changeSetCache(db);
     const links = experimentLinks(db);
     if (flags.changeset) await links.set(experimentId, flags.changeset);
-    const known = await knownChangeSets(client, cache);
-    const link = resolveLink(experimentId, await links.manual(experimentId), known.items);
-    if (!link.changesetId) {
-      throw new UsageError(`no ChangeSet is linked to ${experimentId} (none has featureFlagKey ${experimentId}${known.offline ? `; ${known.offline}` : ''}): pass --changeset ID`);
-    }
-    let changeset = known.items.find((c) => c.id === link.changesetId) ?? (await cache.get(link.changesetId))?.changeset ?? null;
-    if (!changeset && client && !known.offline) {
-      try {
-        changeset = await client.get(link.changesetId);
-        await cache.put([changeset]);
-      } catch (error) {
-        if (error instanceof ChangeSetApiError && error.code === 'not_found') throw new UsageError(`no ChangeSet ${link.changesetId}`);
-        throw error;
-      }
-    }
-    if (changeset) {
-      const check = checkTransition(changeset, to, { hasProof: true, now: new Date() });
-      if (!check.ok) throw new UsageError(check.error.message);
-    }
-
     const outbox = createOutbox({ db, client: () => client, cache });
-    let item = await outbox.enqueueDecision({
-      changesetId: link.changesetId,
-      experimentId,
-      request: { to, expectedVersion: changeset?.version ?? null, reason, actor: defaultActor(), proofResult: proof },
+    const workflow = createDecisionWorkflow({
+      cache, links, outbox, client: () => client, send: () => (client ? outbox.flush() : Promise.resolve()),
+      describeOffline: describeApiError, noApiReason: `no API URL (--api or ${API_URL_ENV})`,
     });
-    if (client) {
-      await outbox.flush();
-      item = (await outbox.get(item.id)) ?? item;
+    let proposal;
+    try {
+      proposal = await workflow.propose(report, proof, to);
+    } catch (error) {
+      if (!(error instanceof ChangeSetApiError)) throw error;
+      // Only a ChangeSet linked by hand and missing from the API's list is fetched by id.
+      throw new UsageError(error.code === 'not_found' ? `no ChangeSet ${await links.manual(experimentId)}` : describeApiError(error, client?.baseUrl ?? ''));
+    }
+    const { link, changeset } = proposal;
+    if (!link.changesetId) {
+      throw new UsageError(`no ChangeSet is linked to ${experimentId} (none has featureFlagKey ${experimentId}${proposal.offlineReason ? `; ${proposal.offlineReason}` : ''}): pass --changeset ID`);
+    }
+    if (changeset && proposal.blockedReason) throw new UsageError(proposal.blockedReason);
+
+    let item;
+    try {
+      item = await workflow.submit({
+        changesetId: link.changesetId,
+        experimentId,
+        request: { to, expectedVersion: proposal.expectedVersion, reason: flags.reason ?? proposal.reason, actor: defaultActor(), proofResult: proof },
+      });
+    } catch (error) {
+      if (error instanceof ChangeSetServiceError) throw new UsageError(error.message);
+      throw error;
     }
 
     if (flags.format === 'json') {
-      io.stdout(`${JSON.stringify({ item, offline: known.offline }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ item, offline: proposal.offlineReason }, null, 2)}\n`);
     } else {
       const from = changeset ? `${changeset.execution.status} → ${to} (based on version ${changeset.version})` : `→ ${to} (version unknown offline: resolved when sent)`;
       io.stdout([
@@ -301,7 +274,7 @@ async function decideCommand(experimentId: string, files: string[], flags: Decid
         `decision: ${link.changesetId} ${from}; linked by ${link.source === 'manual' ? 'hand' : 'featureFlagKey'}`,
         `proof:    ${proof.metric} (${proof.method}) ${relativeWithInterval(proof.relativeUplift.estimate, proof.relativeUplift.ciLower, proof.relativeUplift.ciUpper)}, p ${pValue(proof.pValue)}; data ${proof.dataHash.slice(0, 19)}…; Experiment Desk ${proof.appVersion}`,
         `outbox:   ${describeOutboxItem(item, dbPath)}`,
-        ...(item.state === 'queued' && !item.lastError ? [`note:     ${known.offline ?? 'not sent yet'}`] : []),
+        ...(item.state === 'queued' && !item.lastError ? [`note:     ${proposal.offlineReason ?? 'not sent yet'}`] : []),
         '',
       ].join('\n'));
     }

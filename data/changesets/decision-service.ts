@@ -1,22 +1,22 @@
 /**
  * The `changesets` handlers of the desk contract (contract/desk-api.ts `ChangeSetHandlers`) over
  * the local database, the ChangeSet API client and the outbox: what the desk service exposes to
- * every host. Reads go to the API and fall back to the local copy when it is unreachable;
- * writes (decisions, approvals) always go through the outbox.
+ * every host. Reads go to the API and fall back to the local copy by the workflow's one rule
+ * (`canUseLocalCopy`); proposals and decisions are the workflow's (`decision-workflow.ts`, shared
+ * with the CLI); writes (decisions, approvals) always go through the outbox.
  *
  * The API token comes from the host (`apiToken`: Electron's safeStorage, the web host's
  * environment) and is never returned, logged or stored by this module; the base URL is kept in a
  * small JSON file beside the settings.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
-import { requestSchemas, type AnalysisOverrides, type ChangeSetHandlers, type DeskErrorCode } from '../../contract/desk-api.ts';
-import { allowedTransitions, checkTransition, isAutoRollbackArmed } from '../../contract/changesets/lifecycle.ts';
+import { requestSchemas, type AnalysisOverrides, type ChangeSetHandlers } from '../../contract/desk-api.ts';
+import { allowedTransitions, isAutoRollbackArmed } from '../../contract/changesets/lifecycle.ts';
 import { isApiHostChange, apiHostOf } from '../../contract/changesets/api-url.ts';
 import {
   PLAIN_TEXT_TOKEN_STORAGE,
-  type ApiSettingsView, type ChangeSetSource, type DecisionProposal, type OutboxItem, type OutboxRequest, type TokenStoreOptions,
+  type ApiSettingsView, type ChangeSetSource, type OutboxItem, type OutboxRequest, type TokenStoreOptions,
 } from '../../contract/changesets/decisions.ts';
 import type { Actor, ChangeSet, ChangeSetStatus, ProofResult } from '../../contract/changesets/schemas.ts';
 import type { ExperimentReport, ImportedFileReport } from '../../contract/report.ts';
@@ -25,17 +25,12 @@ import type { Database } from '../database.ts';
 import { changeSetCache } from './cache.ts';
 import { ChangeSetApiError, createChangeSetClient, type ChangeSetClient, type ChangeSetClientOptions } from './client.ts';
 import { direct, type Exclusive } from './exclusive.ts';
+import { canUseLocalCopy, ChangeSetServiceError, createDecisionWorkflow, defaultActor, type DecisionWorkflow } from './decision-workflow.ts';
 import { experimentLinks, resolveLink } from './links.ts';
 import { OutboxStateError, createOutbox, type Outbox } from './outbox.ts';
-import { buildProofResult, proposeDecision } from './proof.ts';
+import { buildProofResult } from './proof.ts';
 
-/** An error a `changesets` handler reports with a stable desk error code. */
-export class ChangeSetServiceError extends Error {
-  override readonly name = 'ChangeSetServiceError';
-  constructor(readonly code: DeskErrorCode, message: string) {
-    super(message);
-  }
-}
+export { ChangeSetServiceError };
 
 /** One experiment analysed with the host's settings, and the files behind it. */
 export interface AnalysedExperiment {
@@ -92,16 +87,10 @@ export interface ChangeSetServiceOptions {
 export interface ChangeSetService {
   readonly handlers: ChangeSetHandlers;
   readonly outbox: Outbox;
+  /** The decision workflow over this service's client, local copy, links and outbox. */
+  readonly workflow: DecisionWorkflow;
   /** Stops the background sync and waits for a send in flight. */
   close(): Promise<void>;
-}
-
-function defaultActor(): Actor {
-  try {
-    return { type: 'user', id: userInfo().username || 'analyst' };
-  } catch {
-    return { type: 'user', id: 'analyst' };
-  }
 }
 
 /** Why the API could not be used, for the UI's "offline" notice (never contains the token). */
@@ -117,11 +106,6 @@ function offlineReason(error: ChangeSetApiError, baseUrl: string): string {
     case 'redirect_refused': return `the API at ${baseUrl} answered with a redirect the client does not follow (${error.message})`;
     default: return `the API at ${baseUrl} failed (${error.status} ${error.code})`;
   }
-}
-
-/** Whether a read may fall back to the local copy after `error`. */
-function canUseCache(error: ChangeSetApiError): boolean {
-  return error.transient || ['not_configured', 'unauthorized', 'forbidden', 'insecure_base_url', 'cross_origin_redirect', 'redirect_refused'].includes(error.code);
 }
 
 function apiError(error: ChangeSetApiError): ChangeSetServiceError {
@@ -214,40 +198,15 @@ export function createChangeSetService(options: ChangeSetServiceOptions): Change
     setTimeout(syncIfPending, 0).unref?.();
   }
 
-  /** ChangeSets from the API (cached on the way), or the cache with the reason the API was not used. */
-  const knownChangeSets = async (): Promise<{ items: ChangeSet[]; source: ChangeSetSource; offlineReason: string | null }> => {
-    const api = await client();
-    if (api) {
-      try {
-        const items = await api.listAll();
-        await cache.put(items);
-        return { items, source: 'api', offlineReason: null };
-      } catch (error) {
-        if (!(error instanceof ChangeSetApiError) || !canUseCache(error)) throw error instanceof ChangeSetApiError ? apiError(error) : error;
-        return { items: (await cache.list()).map((c) => c.changeset), source: 'cache', offlineReason: offlineReason(error, api.baseUrl) };
-      }
-    }
-    return { items: (await cache.list()).map((c) => c.changeset), source: 'cache', offlineReason: 'the API base URL is not set' };
-  };
+  const workflow = createDecisionWorkflow({
+    cache, links, outbox, client, send: flushQuietly, describeOffline: offlineReason, noApiReason: 'the API base URL is not set',
+  });
+  /** The API's error as the desk's; any other error as it is. */
+  const asServiceError = (error: unknown): unknown => (error instanceof ChangeSetApiError ? apiError(error) : error);
 
-  /**
-   * Writes a decision to the outbox after checking it against the local copy of the ChangeSet
-   * (when that copy is the version the decision is based on), then sends it, waiting at most
-   * `submitWaitMs` before returning the item as it is.
-   */
-  const submit = async (input: { changesetId: string; experimentId?: string; request: OutboxRequest }): Promise<OutboxItem> => {
-    const cached = await cache.get(input.changesetId);
-    if (cached && cached.changeset.version === input.request.expectedVersion) {
-      const check = checkTransition(cached.changeset, input.request.to, {
-        confirm: input.request.confirm ?? false, hasProof: input.request.proofResult !== undefined, now: new Date(),
-      });
-      if (!check.ok) throw new ChangeSetServiceError(check.error.code === 'validation_failed' ? 'invalid_request' : 'conflict', check.error.message);
-    }
-    const item = await outbox.enqueueDecision({ changesetId: input.changesetId, experimentId: input.experimentId ?? null, request: input.request });
-    const sent = flushQuietly();
-    await Promise.race([sent, new Promise((resolve) => setTimeout(resolve, tuning.submitWaitMs).unref?.())]);
-    return (await outbox.get(item.id)) ?? item;
-  };
+  /** Writes a decision to the outbox and sends it, waiting at most `submitWaitMs` (decision-workflow.ts). */
+  const submit = (input: { changesetId: string; experimentId?: string; request: OutboxRequest }): Promise<OutboxItem> =>
+    workflow.submit(input, tuning.submitWaitMs);
 
   const review = (to: ChangeSetStatus) => async (raw: { id: string; expectedVersion: number; reason: string }): Promise<OutboxItem> => {
     const request = requestSchemas.approveChangeSet.parse(raw);
@@ -272,7 +231,7 @@ export function createChangeSetService(options: ChangeSetServiceOptions): Change
         await cache.put(page.items, fetchedAt);
         return { items: page.items, nextCursor: page.nextCursor, source: 'api', fetchedAt: fetchedAt.toISOString(), offlineReason: null };
       } catch (error) {
-        if (error instanceof ChangeSetApiError && canUseCache(error)) return fromCache(offlineReason(error, api.baseUrl));
+        if (error instanceof ChangeSetApiError && canUseLocalCopy(error)) return fromCache(offlineReason(error, api.baseUrl));
         throw error instanceof ChangeSetApiError ? apiError(error) : error;
       }
     },
@@ -293,7 +252,7 @@ export function createChangeSetService(options: ChangeSetServiceOptions): Change
           fetchedAt = new Date().toISOString();
           await cache.put([fetched]);
         } catch (error) {
-          if (!(error instanceof ChangeSetApiError) || !canUseCache(error)) throw error instanceof ChangeSetApiError ? apiError(error) : error;
+          if (!(error instanceof ChangeSetApiError) || !canUseLocalCopy(error)) throw error instanceof ChangeSetApiError ? apiError(error) : error;
           reason = offlineReason(error, api.baseUrl);
         }
       }
@@ -331,34 +290,11 @@ export function createChangeSetService(options: ChangeSetServiceOptions): Change
       const { report, settings, files } = analysed;
       if (files.length === 0) throw new ChangeSetServiceError('bad_input', 'no imported file: nothing to prove');
       const proofResult: ProofResult = buildProofResult(report, { files, alpha: settings.alpha, cuped: settings.cuped });
-      const decision = proposeDecision(report, proofResult);
-      const known = await knownChangeSets();
-      const link = resolveLink(experimentId, await links.manual(experimentId), known.items);
-      let changeset = known.items.find((c) => c.id === link.changesetId) ?? null;
-      if (!changeset && link.changesetId) changeset = (await cache.get(link.changesetId))?.changeset ?? null;
-      let blockedReason: string | null = null;
-      if (!decision.to) blockedReason = `the verdict is ${report.verdict.status}: no transition is proposed`;
-      else if (!link.changesetId) blockedReason = `no ChangeSet is linked to ${experimentId}: link one by hand (no featureFlagKey equals the experiment id)`;
-      else if (changeset) {
-        const check = checkTransition(changeset, decision.to, { hasProof: true, now: new Date() });
-        if (!check.ok) blockedReason = check.error.message;
+      try {
+        return await workflow.propose(report, proofResult);
+      } catch (error) {
+        throw asServiceError(error);
       }
-      const result: DecisionProposal = {
-        experimentId,
-        link,
-        changeset,
-        source: changeset ? known.source : null,
-        offlineReason: known.offlineReason,
-        to: decision.to,
-        reason: decision.reason,
-        proofResult,
-        expectedVersion: changeset?.version ?? null,
-        blockedReason,
-        candidates: link.changesetId ? [] : known.items
-          .filter((c) => c.execution.status === 'MEASURING')
-          .map((c) => ({ id: c.id, status: c.execution.status, featureFlagKey: c.actionPlan.implementation.featureFlagKey ?? null, problem: c.hypothesis.problem })),
-      };
-      return result;
     },
 
     async submitDecision(raw) {
@@ -457,6 +393,7 @@ export function createChangeSetService(options: ChangeSetServiceOptions): Change
   return {
     handlers,
     outbox,
+    workflow,
     async close() {
       closed = true;
       if (timer) clearInterval(timer);

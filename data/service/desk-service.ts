@@ -156,13 +156,14 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
 
   /**
    * The experiment's linked ChangeSet, audit trail and decision for its report (API, else the
-   * local copy, as the ChangeSets screen sees them). A report never fails for want of them: on
-   * any error it goes out without a ChangeSet.
+   * local copy, as the ChangeSets screen sees them). Finding the link needs no analysis, and the
+   * API's list only when neither a manual link nor the local copy names one
+   * (`DecisionWorkflow.linkOnly`). A report never fails for want of them: on any error it goes
+   * out without a ChangeSet.
    */
-  const linkedChangeSet = async (experimentId: string, overrides: Partial<AnalysisSettings> | undefined): Promise<Partial<LinkedChangeSet>> => {
+  const linkedChangeSet = async (experimentId: string): Promise<Partial<LinkedChangeSet>> => {
     try {
-      const proposal = await changesets.handlers.proposeDecision({ experimentId, ...(overrides && { overrides }) });
-      const id = proposal.link.changesetId;
+      const id = (await changesets.workflow.linkOnly(experimentId)).changesetId;
       if (!id) return {};
       return linkedFromDetail(await changesets.handlers.getChangeSet({ id }), experimentId);
     } catch {
@@ -327,7 +328,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
 
     async exportReport(request) {
       const { experimentId, format, overrides } = requestSchemas.exportReport.parse(request);
-      const linked = await linkedChangeSet(experimentId, overrides);
+      const linked = await linkedChangeSet(experimentId);
       const model = await exclusive(async () => {
         const input = await collectReportInput(db, await analysisSettings(overrides ?? {}), experimentId);
         if (!input) throw new DeskServiceError('not_found', `no experiment ${experimentId} (or no unit matches the filters)`);
