@@ -75,7 +75,11 @@ export function treatmentColor(theme: ChartTheme, index: number): string {
   return theme.variants[index % theme.variants.length]!;
 }
 
-/** What every chart shares: motion, background, type and the plot area's margins. */
+/**
+ * What every chart shares: motion, background, type and the plot area's margins. The margins
+ * leave the axis labels to echarts' outer bounds (the default since echarts 6, which keeps
+ * labels inside the chart; `containLabel` would need its legacy module).
+ */
 export function chartBase(theme: ChartTheme) {
   return {
     animation: theme.animation,
@@ -83,7 +87,7 @@ export function chartBase(theme: ChartTheme) {
     animationDurationUpdate: 200,
     backgroundColor: 'transparent',
     textStyle: { fontFamily: theme.font },
-    grid: { left: 8, right: 16, top: 28, bottom: 24, containLabel: true },
+    grid: { left: 8, right: 16, top: 28, bottom: 24 },
   };
 }
 

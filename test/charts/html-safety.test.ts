@@ -4,31 +4,16 @@
  * (which escapes names and values), and no chart shows a bidi control.
  */
 import { describe, expect, it } from 'vitest';
-import type { ExperimentReport, MetricReport } from '../../contract/report.ts';
 import type { CumulativeSeries, RetentionSeries } from '../../contract/series.ts';
 import { cumulativeLabel, cumulativeOption } from '../../charts/cumulative.ts';
 import { forestLabel, forestOption, forestRows } from '../../charts/forest.ts';
 import { funnelLabel, funnelOption } from '../../charts/funnel.ts';
 import { retentionLabel, retentionOption } from '../../charts/retention.ts';
 import { SCREEN_THEME } from '../../charts/theme.ts';
+import { BIDI, experiment as report, metric } from './chart-fixtures.ts';
 
 const HOSTILE_METRIC = 'rev<img src=x onerror=alert(1)>';
 const HOSTILE_VARIANT = 'v2"><img src=x onerror=alert(2)>\u202Eevil\u2066';
-const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
-
-const interval = (estimate: number, ciLower: number, ciUpper: number) => ({ estimate, ciLower, ciUpper });
-
-const metric = (name: string, variant: string, funnelStep?: MetricReport['funnelStep']): MetricReport => ({
-  name, type: 'binomial', theta: null, errorCode: null, eligibleUnits: 200, cupedRequested: true, funnelStep,
-  variants: [{ variant: 'control', n: 100, mean: 0.1, variance: 0.09 }, { variant, n: 100, mean: 0.12, variance: 0.1 }],
-  comparisons: [{
-    variant, control: 'control', absolute: interval(0.02, 0.01, 0.03), relative: interval(0.2, 0.1, 0.3), pValue: 0.01, errorCode: null,
-    cuped: { theta: 0.4, varianceReduction: 0.1, absolute: interval(0.02, 0.01, 0.03), relative: interval(0.19, 0.11, 0.28), pValue: 0.01, errorCode: null },
-  }],
-} as unknown as MetricReport);
-
-const report = (metrics: MetricReport[], variants: string[]): ExperimentReport =>
-  ({ control: 'control', variants, metrics } as unknown as ExperimentReport);
 
 type Tooltip = { formatter?: (params: unknown) => string; valueFormatter?: unknown };
 

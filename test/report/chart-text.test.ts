@@ -3,27 +3,16 @@
  * renderer"): escaped in the SVG, and drawn without bidi controls.
  */
 import { describe, expect, it } from 'vitest';
-import type { ExperimentReport, MetricReport } from '../../contract/report.ts';
 import { cumulativeSvg, forestSvg, funnelSvg, retentionSvg } from '../../data/report/charts.ts';
 import { esc } from '../../data/report/render-html.ts';
+import { BIDI, experiment as report, metric } from '../charts/chart-fixtures.ts';
 
 const HOSTILE = 'v2"><img src=x onerror=alert(1)>';
-const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
-const interval = (estimate: number, ciLower: number, ciUpper: number) => ({ estimate, ciLower, ciUpper });
-
-const metric = (name: string, variant: string, funnelStep?: MetricReport['funnelStep']): MetricReport => ({
-  name, type: 'binomial', theta: null, errorCode: null, eligibleUnits: 200, cupedRequested: true, funnelStep,
-  variants: [{ variant: 'control', n: 100, mean: 0.1, variance: 0.09 }, { variant, n: 100, mean: 0.12, variance: 0.1 }],
-  comparisons: [{ variant, control: 'control', absolute: interval(0.02, 0.01, 0.03), relative: interval(0.2, 0.1, 0.3), pValue: 0.01, errorCode: null, cuped: null }],
-} as unknown as MetricReport);
 
 describe('report charts with hostile names', () => {
   it('the SVG escapes markup and carries no bidi control', () => {
     const variant = `${HOSTILE}\u202Eesrever\u2069`;
-    const experiment = {
-      control: 'control', variants: ['control', variant, 'v3'],
-      metrics: [metric(`conv<img src=y>\u2066`, variant), metric('funnel_1', variant, { index: 1, event: '<img src=z>\u202Bstep' })],
-    } as unknown as ExperimentReport;
+    const experiment = report([metric(`conv<img src=y>\u2066`, variant), metric('funnel_1', variant, { index: 1, event: '<img src=z>\u202Bstep' })], ['control', variant, 'v3']);
     const svgs = [
       forestSvg(experiment, 'dark'),
       funnelSvg(experiment, 'light'),
