@@ -16,6 +16,8 @@ export function addFileMappingOptions(command: Command): Command {
     .option('--timestamp <col>', 'timestamp column (ISO-8601 or epoch ms; no zone = UTC)')
     .option('--metric <col>', 'metric column of a unit table (repeatable)', collect)
     .option('--covariate <metric=col>', 'CUPED covariate column for a metric (repeatable)', collect)
+    .addOption(new Option('--combine <rule>', 'unit tables: how several rows of one unit combine, for a new experiment\'s definition (default: max for 0/1 metrics, else mean)')
+      .choices(['sum', 'mean', 'max', 'first', 'last', 'refuse']))
     .option('--force', 're-import files already imported (same content hash)');
 }
 

@@ -1,5 +1,5 @@
 /**
- * `experiment-desk` — the command-line host (docs/architecture.md): import, analyze, demo, changesets, report.
+ * `experiment-desk` — the command-line host (docs/architecture.md): import, analyze, demo, define, changesets, report.
  * Exit codes: 0 success; 2 bad usage or unreadable input (one line on stderr, no stack trace);
  * 1 an unexpected failure.
  */
@@ -40,7 +40,9 @@ async function importAll(db: Database, files: readonly string[], flags: CliFlags
   try {
     for (const file of files) {
       if (process.stderr.isTTY) io.stderr(`importing ${file} …\n`);
-      summaries.push(await importFile(db, file, { mapping, force: flags.force ?? false, signal: controller.signal }));
+      summaries.push(await importFile(db, file, {
+        mapping, force: flags.force ?? false, signal: controller.signal, ...(flags.combine && { combine: flags.combine }),
+      }));
     }
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -58,7 +60,8 @@ async function emit(text: string, flags: CliFlags, io: Io): Promise<void> {
 async function analyzeAndPrint(db: Database, summaries: readonly ImportSummary[], flags: CliFlags, io: Io): Promise<void> {
   const [{ analysisSettings }, { analyzeDatabase }] = await Promise.all([import('./options.ts'), import('../data/analysis/analyze.ts')]);
   const settings = analysisSettings(flags);
-  const report = await analyzeDatabase(db, settings);
+  const definitions = flags.definition ? await (await import('./definition-file.ts')).readDefinitionFile(flags.definition) : [];
+  const report = await analyzeDatabase(db, settings, null, { definitions });
   if (settings.control && report.experiments.length > 0 && !report.experiments.some((e) => e.variants.includes(settings.control!))) {
     const variants = [...new Set(report.experiments.flatMap((e) => e.variants))].join(', ');
     throw new UsageError(`--control ${settings.control}: no experiment has that variant (variants: ${variants})`);
@@ -135,6 +138,7 @@ async function buildProgram(io: Io, argv: readonly string[]): Promise<Command> {
       .option('--out <file>', 'write the output to a file instead of stdout');
 
   addAnalysisOptions(addMappingOptions(program.command('analyze')))
+    .option('--definition <file>', 'experiment definitions (JSON) to analyse by in place of the stored ones, for this run only')
     .argument('[files...]', 'event logs or unit tables (.csv, .csv.gz, .tsv, .ndjson, .parquet, .arrow)')
     .description('import files (if given) and analyse every experiment in the database')
     .action(async (files: string[], flags: CliFlags) => {
@@ -171,11 +175,15 @@ async function buildProgram(io: Io, argv: readonly string[]): Promise<Command> {
     });
   program.hook('preAction', (_program, command) => applyResourceOptions(command.opts()));
   if (argv[0] !== undefined && OWN_COMMANDS.has(argv[0])) return program;
-  const [{ registerChangesetsCommand }, { registerReportCommand }] = await Promise.all([import('./changesets.ts'), import('./report.ts')]);
+  const [{ registerChangesetsCommand }, { registerReportCommand }, { registerDefineCommand }] = await Promise.all([
+    import('./changesets.ts'), import('./report.ts'), import('./define.ts'),
+  ]);
   registerChangesetsCommand(program, io);
+  registerDefineCommand(program, { io, withDatabase });
   registerReportCommand(program, {
     io,
-    addOptions: (command) => addAnalysisSettingOptions(addMappingOptions(command)),
+    addOptions: (command) => addAnalysisSettingOptions(addMappingOptions(command))
+      .option('--definition <file>', 'experiment definitions (JSON) to report by in place of the stored ones, for this run only'),
     importAll: (db, files, flags) => importAll(db, files, flags, io),
     withDatabase,
   });

@@ -17,6 +17,10 @@ export interface CliFlags {
   timestamp?: string;
   metric?: string[];
   covariate?: string[];
+  /** Unit tables: the combine rule of a new experiment's definition (commander checks the choice). */
+  combine?: 'sum' | 'mean' | 'max' | 'first' | 'last' | 'refuse';
+  /** `--definition FILE.json` of analyze and report. */
+  definition?: string;
   alpha?: string;
   mde?: string;
   power?: string;

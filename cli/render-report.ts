@@ -79,11 +79,20 @@ export function renderExperiment(experiment: ExperimentReport, alpha: number): s
   if (experiment.firstExposure) {
     out.push(`period     ${experiment.firstExposure} → ${experiment.dataEnd ?? MISSING} (${number(experiment.runtimeDays, 3)} days, UTC)`);
   }
-  out.push(`SRM        χ² = ${number(experiment.srm.chiSquare, 4)}, p = ${pValue(experiment.srm.pValue)}${experiment.srm.flagged ? '  ⚠ MISMATCH' : '  ok'}`);
+  const d = experiment.definition;
+  const splitText = d?.split ? ` against the declared split ${Object.entries(d.split).map(([v, w]) => `${v} ${w}`).join(' / ')}` : '';
+  out.push(`SRM        χ² = ${number(experiment.srm.chiSquare, 4)}, p = ${pValue(experiment.srm.pValue)}${splitText}${experiment.srm.flagged ? '  ⚠ MISMATCH' : '  ok'}`);
+  if (d) {
+    const version = d.version === null ? 'given for this run' : `version ${d.version}`;
+    out.push(`definition ${version} (sha256 ${d.hash.slice(0, 12)}) · goal ${d.goalMetrics.join(', ') || 'none declared'}` +
+      (d.combine ? ` · repeated rows: ${d.combine}` : '') + (d.missingMetrics.length > 0 ? ` · not in the data: ${d.missingMetrics.join(', ')}` : ''));
+  }
+  if (experiment.cuped?.note) out.push(`CUPED      ${experiment.cuped.note}`);
   out.push('');
   const rows = experiment.metrics.flatMap((metric) => metricRows(metric, experiment));
+  const level = d?.alpha ?? alpha;
   out.push(table(
-    ['metric', 'variant', 'n', 'mean', 'Δ abs', `uplift [${Math.round((1 - alpha) * 100)}% CI]`, 'p', 'CUPED uplift', 'p (CUPED)', 'var. red.', 'p (adj.)', 'note'],
+    ['metric', 'variant', 'n', 'mean', 'Δ abs', `uplift [${Math.round((1 - level) * 100)}% CI]`, 'p', 'CUPED uplift', 'p (CUPED)', 'var. red.', 'p (adj.)', 'note'],
     rows,
   ));
   const corrections = renderCorrections(experiment);

@@ -104,9 +104,10 @@ export function registerReportCommand(program: Command, deps: ReportCommandDeps)
       const format = flags.format as ReportFormat;
       const settings = analysisSettings(flags);
       const audit = flags.audit ? await readAuditFile(flags.audit) : null;
+      const definitions = flags.definition ? await (await import('./definition-file.ts')).readDefinitionFile(flags.definition) : [];
       await deps.withDatabase(flags.db, async (db) => {
         await deps.importAll(db, files, flags);
-        const ids = (await analyzeDatabase(db, settings)).experiments.map((e) => e.experimentId);
+        const ids = (await analyzeDatabase(db, settings, null, { definitions })).experiments.map((e) => e.experimentId);
         if (ids.length === 0) throw new UsageError('no experiment to report on (no variant found, or no unit passes the filters)');
         let chosen = ids;
         if (flags.experimentId !== undefined) {
@@ -127,7 +128,7 @@ export function registerReportCommand(program: Command, deps: ReportCommandDeps)
         // rather than let one report overwrite another of the same run.
         const written = new Map<string, string>();
         for (const experimentId of chosen) {
-          const input = await collectReportInput(db, settings, experimentId, generatedAt);
+          const input = await collectReportInput(db, settings, experimentId, generatedAt, { definitions });
           if (!input) throw new UsageError(`experiment ${experimentId}: no unit passes the filters`);
           const attach = audit && (single || linkedTo === experimentId) ? audit : null;
           const model = buildReportModel({

@@ -165,6 +165,8 @@ export interface ResultDefinition extends DefinitionRef {
   readonly combine: CombineRule | null;
   /** The split SRM was tested against (weights per variant); null: equal. */
   readonly split: Readonly<Record<string, number>> | null;
+  /** The α this experiment was analysed at (the definition's, else the app's). */
+  readonly alpha: number;
 }
 
 /** What CUPED did for one experiment, in words when it adjusted nothing. */

@@ -5,6 +5,7 @@
  */
 import type { AnalysisWarning, CorrectionSummary, MetricResult, Verdict } from '../stats/index.ts';
 import type { AnalysisSettings } from './settings.ts';
+import type { CupedStatus, ResultDefinition } from './experiment-definition.ts';
 
 export interface PowerReport {
   /** The metric the power analysis is about (the primary metric). */
@@ -66,6 +67,14 @@ export interface ExperimentReport {
    * The metrics' `comparisons[].corrected` carry the adjusted figures.
    */
   readonly corrections?: readonly CorrectionSummary[];
+  /** What CUPED adjusted, and why nothing when nothing (docs/experiment-definition.md). */
+  readonly cuped?: CupedStatus;
+  /**
+   * The experiment definition this result was computed with: version and hash, roles, combine
+   * rule and split (docs/experiment-definition.md). Absent when the experiment has none (a
+   * database from before definitions, until its next import).
+   */
+  readonly definition?: ResultDefinition;
 }
 
 export interface ImportedFileReport {

@@ -9,23 +9,42 @@ import {
 import { APP_VERSION } from '../app-version.ts';
 import { toNumber, type Database } from '../database.ts';
 import type { ExperimentFrame } from '../metrics/experiment-frame.ts';
-import { eventLogFrames } from '../metrics/event-log-metrics.ts';
-import { unitTableFrames } from '../metrics/unit-table-metrics.ts';
+import {
+  cupedStatus, definitionsForAnalysis, frameForDefinition, guardrailThresholds, settingsForDefinition, splitWeights,
+  type DefinedExperiment,
+} from '../definitions/apply-definition.ts';
+import { definedFrames } from '../definitions/defined-frames.ts';
+import type { ExperimentDefinition } from '../../contract/experiment-definition.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
 import type { AnalysisReport, ExperimentReport, ImportedFileReport, MetricReport, PowerReport } from '../../contract/report.ts';
 
 const DAY_MS = 86_400_000;
 
+/** Options of `analyzeDatabase`. */
+export interface AnalyzeOptions {
+  /**
+   * Experiment definitions for this run only (a `--definition` file), each in place of its
+   * experiment's stored latest version; not stored. Validated like a saved one.
+   */
+  readonly definitions?: readonly unknown[];
+}
+
 /**
- * Analyses every experiment in the database (or only `experimentId`) with `settings`.
+ * Analyses every experiment in the database (or only `experimentId`) with `settings`, each by
+ * its latest stored definition (docs/experiment-definition.md) where it has one.
  * Never throws for bad data: problems appear as error codes and warnings in the report.
- * @throws Error only for database failures.
+ * @throws DefinitionError when an override in `options.definitions` does not validate.
+ * @throws RepeatedUnitsRefusedError when a definition says `refuse` and a unit has several rows.
+ * @throws Error otherwise only for database failures.
  */
-export async function analyzeDatabase(db: Database, settings: AnalysisSettings, experimentId: string | null = null): Promise<AnalysisReport> {
-  const frames = [...(await eventLogFrames(db, settings, experimentId)), ...(await unitTableFrames(db, settings, experimentId))];
+export async function analyzeDatabase(
+  db: Database, settings: AnalysisSettings, experimentId: string | null = null, options: AnalyzeOptions = {},
+): Promise<AnalysisReport> {
+  const definitions = await definitionsForAnalysis(db, options.definitions);
+  const frames = await definedFrames(db, settings, experimentId, definitions);
   const experiments = frames
     .filter((frame) => frame.arms.length > 0)
-    .map((frame) => analyzeExperiment(frame, settings));
+    .map((frame) => analyzeExperiment(frame, settings, definitions.get(frame.experimentId) ?? null));
   return {
     generatedAt: new Date().toISOString(),
     appVersion: APP_VERSION,
@@ -46,8 +65,16 @@ export function chooseControl(frame: ExperimentFrame, override: string | undefin
   return candidates.find((c): c is string => !!c && variants.includes(c)) ?? variants[0]!;
 }
 
-/** Analyses one experiment frame. Pure apart from the clock-free inputs: exported for tests. */
-export function analyzeExperiment(frame: ExperimentFrame, settings: AnalysisSettings): ExperimentReport {
+/**
+ * Analyses one experiment frame, by its definition when given (its settings, metrics and roles,
+ * split, guardrail limits; docs/experiment-definition.md). Pure apart from the clock-free
+ * inputs: exported for tests.
+ */
+export function analyzeExperiment(frameIn: ExperimentFrame, appSettings: AnalysisSettings, defined: DefinedExperiment | null = null): ExperimentReport {
+  const definition = defined?.definition ?? null;
+  const settings = definition ? settingsForDefinition(appSettings, definition) : appSettings;
+  const shaped = definition ? frameForDefinition(frameIn, definition) : null;
+  const frame = shaped?.frame ?? frameIn;
   const control = chooseControl(frame, settings.control);
   const variants = [control, ...frame.arms.map((arm) => arm.variant).filter((v) => v !== control).sort()];
   const order = (variant: string): number => variants.indexOf(variant);
@@ -67,14 +94,16 @@ export function analyzeExperiment(frame: ExperimentFrame, settings: AnalysisSett
     };
   });
 
-  const { metrics, corrections } = correctMetrics(analysed, frame.source, settings);
+  // Without a definition the first metric is the primary one; with one, only a declared goal is.
+  const hasGoal = definition ? analysed.length > 0 && analysed[0]!.name === definition.goalMetrics[0] : true;
+  const { metrics, corrections } = correctMetrics(analysed, frame.source, settings, definition, hasGoal);
 
-  const srm = sampleRatioMismatch(arms.map((arm) => arm.units));
+  const srm = sampleRatioMismatch(arms.map((arm) => arm.units), splitWeights(definition, arms.map((arm) => arm.variant)));
   const runtimeDays = frame.firstExposure && frame.dataEnd
     ? (Date.parse(frame.dataEnd) - Date.parse(frame.firstExposure)) / DAY_MS
     : null;
-  const primary = metrics[0] ?? null;
-  const guardrails = metrics.filter((m) => isGuardrail(m, frame.source));
+  const primary = hasGoal ? metrics[0] ?? null : null;
+  const guardrails = metrics.filter((m) => isGuardrail(m, frame.source, definition));
   const power = primary ? powerReport(primary, arms.map((arm) => arm.units), runtimeDays, settings) : null;
 
   const warnings = collectWarnings(
@@ -99,8 +128,10 @@ export function analyzeExperiment(frame: ExperimentFrame, settings: AnalysisSett
     },
   );
   const verdict = primary
-    ? decideVerdict({ primary, guardrails, warnings, useCuped: settings.cuped }, test)
-    : { status: 'not_ready' as const, reason: 'No metric to decide on.', proposedTransition: null };
+    ? decideVerdict({
+      primary, guardrails, warnings, useCuped: settings.cuped, ...(definition && { guardrailThresholds: guardrailThresholds(definition) }),
+    }, test)
+    : { status: 'not_ready' as const, reason: definition ? noGoalReason(frame.experimentId, definition) : 'No metric to decide on.', proposedTransition: null };
 
   return {
     experimentId: frame.experimentId,
@@ -121,11 +152,31 @@ export function analyzeExperiment(frame: ExperimentFrame, settings: AnalysisSett
     warnings,
     verdict,
     corrections,
+    cuped: cupedStatus(settings.cuped, metrics),
+    ...(defined && shaped && {
+      definition: {
+        ...defined.ref, goalMetrics: defined.definition.goalMetrics, secondaryMetrics: defined.definition.secondaryMetrics,
+        missingMetrics: shaped.missing, combine: frame.source === 'unit_table' ? defined.definition.combine : null, split: defined.definition.split,
+        alpha: settings.alpha,
+      },
+    }),
   };
 }
 
-/** The guardrail metrics of an experiment: revenue per user for event logs (higher is better). */
-function isGuardrail(metric: MetricReport, source: ExperimentFrame['source']): boolean {
+/** The verdict's reason when the definition gives no goal metric the data has. */
+function noGoalReason(experimentId: string, definition: ExperimentDefinition): string {
+  const goal = definition.goalMetrics[0];
+  return goal
+    ? `Goal metric ${goal} is not in the data: declare one it has (experiment-desk define ${experimentId} --goal METRIC).`
+    : `No goal metric declared: nothing to decide on (experiment-desk define ${experimentId} --goal METRIC).`;
+}
+
+/**
+ * The guardrail metrics of an experiment: its definition's; without one, revenue per user for
+ * event logs (higher is better).
+ */
+function isGuardrail(metric: MetricReport, source: ExperimentFrame['source'], definition: ExperimentDefinition | null): boolean {
+  if (definition) return definition.guardrails.some((g) => g.metric === metric.name);
   return source === 'events' && metric.name === 'revenue_per_user';
 }
 
@@ -134,9 +185,11 @@ function isGuardrail(metric: MetricReport, source: ExperimentFrame['source']): b
  * (the primary metric — the first — and the guardrails, every arm) with `settings.correction`, the
  * secondary family (every other metric) with Benjamini–Hochberg. Metrics keep their order.
  */
-function correctMetrics(metrics: readonly MetricReport[], source: ExperimentFrame['source'], settings: AnalysisSettings):
-  { metrics: MetricReport[]; corrections: ReturnType<typeof correctFamily>['summary'][] } {
-  const inDecision = (m: MetricReport, i: number): boolean => i === 0 || isGuardrail(m, source);
+function correctMetrics(
+  metrics: readonly MetricReport[], source: ExperimentFrame['source'], settings: AnalysisSettings,
+  definition: ExperimentDefinition | null, hasGoal: boolean,
+): { metrics: MetricReport[]; corrections: ReturnType<typeof correctFamily>['summary'][] } {
+  const inDecision = (m: MetricReport, i: number): boolean => (i === 0 && hasGoal) || isGuardrail(m, source, definition);
   const decision = correctFamily(metrics.filter(inDecision), 'decision', settings.correction, settings.alpha, settings.cuped);
   const secondary = correctFamily(metrics.filter((m, i) => !inDecision(m, i)), 'secondary', 'benjamini-hochberg', settings.alpha, settings.cuped);
   // correctFamily keeps each family's order and every field of a metric report.

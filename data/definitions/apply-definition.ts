@@ -83,8 +83,8 @@ function withoutCovariate(metric: MetricFrame): MetricFrame {
 }
 
 /**
- * The frame's metrics as the definition declares them: goal(s), then secondary, then guardrails.
- * Unit tables analyse only declared columns (an identifier or pre-period column is never a
+ * The frame's metrics as the definition declares them: the goal(s) first, then the other declared
+ * metrics in the data's order. Unit tables analyse only declared columns (an identifier or pre-period column is never a
  * metric); event logs also keep their other standard metrics (funnel steps, …) after the declared
  * ones. A declared event-log metric without a covariate is not CUPED-adjusted.
  * @returns the frame, and the declared metrics the data does not have.
@@ -92,14 +92,17 @@ function withoutCovariate(metric: MetricFrame): MetricFrame {
 export function frameForDefinition(frame: ExperimentFrame, definition: ExperimentDefinition): { frame: ExperimentFrame; missing: string[] } {
   const declared = declaredMetrics(definition);
   const byName = new Map(frame.metrics.map((m) => [m.input.name, m]));
-  const ordered = declared.flatMap((name) => {
-    const metric = byName.get(name);
-    if (!metric) return [];
-    const keep = frame.source === 'unit_table' || definition.covariates[name] !== undefined || !metric.input.covariate;
-    return [keep ? metric : withoutCovariate(metric)];
-  });
-  const others = frame.source === 'events' ? frame.metrics.filter((m) => !declared.includes(m.input.name)) : [];
-  return { frame: { ...frame, metrics: [...ordered, ...others] }, missing: declared.filter((name) => !byName.has(name)) };
+  const shape = (metric: MetricFrame): MetricFrame => {
+    const keep = frame.source === 'unit_table' || definition.covariates[metric.input.name] !== undefined || !metric.input.covariate;
+    return keep ? metric : withoutCovariate(metric);
+  };
+  // Goals first; the rest keep the data's order (columns, the event log's standard order).
+  const goals = definition.goalMetrics.flatMap((name) => (byName.has(name) ? [shape(byName.get(name)!)] : []));
+  const rest = frame.metrics
+    .filter((m) => !definition.goalMetrics.includes(m.input.name))
+    .filter((m) => declared.includes(m.input.name) || frame.source === 'events')
+    .map((m) => (declared.includes(m.input.name) ? shape(m) : m));
+  return { frame: { ...frame, metrics: [...goals, ...rest] }, missing: declared.filter((name) => !byName.has(name)) };
 }
 
 /** The metrics SQL plan of the unit-table experiments: combine rules and declared covariate columns. */

@@ -9,7 +9,8 @@
  *   kept as named. The goal is the first 0/1 conversion-like column (`visit`, `converted`,
  *   `retention_1`, …) and nothing otherwise — the verdict then says that no goal is declared. A
  *   revenue-like column becomes a guardrail when there is a goal. Covariates named at import are
- *   kept (declared pre-exposure); repeated rows of a unit combine by `mean`.
+ *   kept (declared pre-exposure); repeated rows of a unit combine by `max` when every metric is
+ *   0/1, else by `mean`.
  */
 import type { CombineRule, DefinitionVersion, ExperimentDefinitionInput } from '../../contract/experiment-definition.ts';
 import type { ColumnMapping, UnitTableMapping } from '../../contract/mapping.ts';
@@ -49,7 +50,8 @@ export function proposeUnitTableDefinition(experimentId: string, mapping: UnitTa
     experimentId,
     source: 'unit_table',
     unit: mapping.unit,
-    combine: 'mean',
+    // 0/1 metrics stay 0/1 with `max` (converted in any row); other metrics average their rows.
+    combine: candidates.length > 0 && candidates.every((name) => byName.get(name)?.binary === true) ? 'max' : 'mean',
     control: mapping.control,
     goalMetrics: goal ? [goal] : [],
     secondaryMetrics: candidates.filter((name) => name !== goal && name !== guardrail),

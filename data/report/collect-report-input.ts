@@ -3,7 +3,7 @@
  * functions (analyzeDatabase, cumulativeUplift, retentionCurve, importedFiles): no metric is
  * computed here.
  */
-import { analyzeDatabase, importedFiles } from '../analysis/analyze.ts';
+import { analyzeDatabase, importedFiles, type AnalyzeOptions } from '../analysis/analyze.ts';
 import { cumulativeUplift, retentionCurve } from '../analysis/time-series.ts';
 import { APP_VERSION } from '../app-version.ts';
 import { toNumber, type Database } from '../database.ts';
@@ -32,12 +32,14 @@ export async function experimentFiles(db: Database, experiment: ExperimentReport
  * exactly those settings; the series are computed for the same settings from the persisted
  * per-unit tables (`analysis_unit_metrics`, `analysis_unit_cube`, data/metrics/unit-metrics-cache.ts),
  * which the analysis has just built or found current, and stay plain columns (no Arrow here).
+ * `options.definitions` replace stored experiment definitions for this report (`analyzeDatabase`).
  * @throws Error only for database failures.
  */
 export async function collectReportInput(
   db: Database, settings: AnalysisSettings, experimentId: string, generatedAt: string = new Date().toISOString(),
+  options: AnalyzeOptions = {},
 ): Promise<Omit<ReportModelInput, 'changeSet' | 'auditTrail' | 'decision'> | null> {
-  const analysis = await analyzeDatabase(db, settings, experimentId);
+  const analysis = await analyzeDatabase(db, settings, experimentId, options);
   const experiment = analysis.experiments.find((e) => e.experimentId === experimentId);
   if (!experiment) return null;
   return {

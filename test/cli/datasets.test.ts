@@ -25,7 +25,8 @@ const CASES: readonly Case[] = [
   {
     fixture: 'udacity_ab_data',
     file: 'udacity_ab_data/ab_data.csv',
-    flags: ['--unit', 'user_id', '--variant', 'group', '--control', 'control', '--timestamp', 'timestamp', '--metric', 'converted'],
+    // The reference keeps a repeated user's earliest row (their first exposure): declared with --combine first.
+    flags: ['--unit', 'user_id', '--variant', 'group', '--control', 'control', '--timestamp', 'timestamp', '--metric', 'converted', '--combine', 'first'],
   },
   {
     fixture: 'hillstrom',
