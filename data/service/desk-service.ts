@@ -25,6 +25,7 @@ import { rowsToArrow } from '../arrow/to-arrow.ts';
 import { ChangeSetServiceError, createChangeSetService, type ChangeSetTuning } from '../changesets/decision-service.ts';
 import { openDatabase, toNumber, type Database } from '../database.ts';
 import { ImportInputError, MappingRequiredError } from '../import/detect-format.ts';
+import { UserError } from '../user-error.ts';
 import { ImportCancelledError, importFile } from '../import/import-file.ts';
 import { previewFile } from '../import/preview.ts';
 import { buildReportModel } from '../report/build-report-model.ts';
@@ -372,6 +373,8 @@ export function toDeskError(error: unknown): { code: DeskErrorCode; message: str
   if (error instanceof MappingRequiredError) return { code: 'mapping_required', message: error.message };
   if (error instanceof ImportCancelledError) return { code: 'cancelled', message: error.message };
   if (error instanceof ImportInputError) return { code: 'bad_input', message: error.message };
+  // An experiment definition that does not validate, or repeated units it refuses to combine.
+  if (error instanceof UserError) return { code: 'bad_input', message: error.message };
   return { code: 'internal', message: (error as Error)?.message?.split('\n')[0] ?? String(error) };
 }
 
