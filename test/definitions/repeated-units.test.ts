@@ -4,7 +4,8 @@
  * equal the pandas/SciPy reference test/fixtures/datasets/wa_store_level.json, written by
  * `/usr/bin/python3 test/reference/datasets/repeated_units_reference.py`.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { analyzeMetric, type SampleMoments } from '../../stats/index.ts';
@@ -73,4 +74,34 @@ describe.skipIf(datasetsMissing(WA))('WA marketing campaign at store level', () 
     await expect(unitTableFrames(db, defaultSettings(), null, { combine: new Map<string, CombineRule>([[ID, 'refuse']]) }))
       .rejects.toThrow(`experiment ${ID}: 137 units have more than one row (548 rows)`);
   });
+});
+
+describe('max, last and first on a small table', () => {
+  // Rows in file order; u1's rows are out of time order, so `last` (latest timestamp) ≠ the last line.
+  const csv = [
+    'unit,arm,ts,y',
+    'u1,A,2026-01-03T00:00:00Z,5',
+    'u1,A,2026-01-01T00:00:00Z,2',
+    'u1,A,2026-01-02T00:00:00Z,7',
+    'u2,A,2026-01-01T00:00:00Z,1',
+    'u3,B,2026-01-02T00:00:00Z,4',
+    'u3,B,2026-01-01T00:00:00Z,3',
+  ].join('\n');
+  // Per unit (u1, u2 | u3): max 7, 1 | 4; last (latest ts) 5, 1 | 4; first (earliest ts) 2, 1 | 3.
+  const expected: Record<string, Record<string, number>> = { max: { A: 8, B: 4 }, last: { A: 6, B: 4 }, first: { A: 3, B: 3 } };
+  for (const rule of ['max', 'last', 'first'] as const) {
+    it(`${rule}: per-arm sums of the per-unit values`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'experiment-desk-combine-'));
+      try {
+        writeFileSync(join(dir, 'small.csv'), `${csv}\n`);
+        const summary = await importFile(db, join(dir, 'small.csv'), { mapping: { unit: 'unit', variant: 'arm', timestamp: 'ts', metrics: ['y'] }, combine: rule });
+        expect(summary.repeatedUnits).toEqual({ units: 2, rows: 5, combine: [rule] });
+        const [frame] = await unitTableFrames(db, defaultSettings(), 'small', { combine: new Map<string, CombineRule>([['small', rule]]) });
+        const sums = Object.fromEntries(frame!.metrics[0]!.input.arms.map((a) => [a.variant, (a.moments as SampleMoments).sum]));
+        expect(sums).toEqual(expected[rule]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
