@@ -45,5 +45,8 @@ export function addAnalysisSettingOptions(command: Command, { exposureDates = tr
     .option('--funnel <events>', 'funnel steps: event names in order, comma-separated ("" for none; default page_view,checkout.started,checkout.completed)')
     .option('--no-cuped', 'base the verdict on unadjusted results')
     .addOption(new Option('--correction <method>', 'multiple-comparison correction of the goal metric and guardrails over every arm (secondary metrics: always bh)')
-      .choices(['holm', 'bonferroni', 'bh', 'none']).default('holm'));
+      .choices(['holm', 'bonferroni', 'bh', 'none']).default('holm'))
+    .addOption(new Option('--method <method>', 'fixed horizon, sequential (always-valid; look any day) or bayesian (chance to beat control and risk)')
+      .choices(['fixed', 'sequential', 'bayesian']).default('fixed'))
+    .option('--sequential-n <units>', 'sequential: total units (all arms) at which the confidence sequence is tightest', '5000');
 }

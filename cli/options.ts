@@ -29,6 +29,8 @@ export interface CliFlags {
   force?: boolean;
   cuped?: boolean;
   correction?: string;
+  method?: string;
+  sequentialN?: string;
   from?: string;
   to?: string;
   segment?: string;
@@ -105,7 +107,7 @@ function numberFlag(name: string, value: string | undefined): number | undefined
 
 const FLAG_OF_SETTING: Record<string, string> = {
   minSamplePerVariant: 'min-sample', minRuntimeDays: 'min-runtime', cupedPrePeriodDays: 'pre-period', exposureFrom: 'from', exposureTo: 'to',
-  funnelSteps: 'funnel', metricWindowDays: 'window', exposureFilters: 'where',
+  funnelSteps: 'funnel', metricWindowDays: 'window', exposureFilters: 'where', sequentialTargetN: 'sequential-n',
 };
 
 /** Analysis settings from flags, defaults elsewhere. @throws UsageError for an out-of-range value. */
@@ -119,6 +121,8 @@ export function analysisSettings(flags: CliFlags): AnalysisSettings {
     cupedPrePeriodDays: numberFlag('pre-period', flags.prePeriod),
     cuped: flags.cuped,
     correction: flags.correction === 'bh' ? 'benjamini-hochberg' : flags.correction,
+    method: flags.method,
+    sequentialTargetN: numberFlag('sequential-n', flags.sequentialN),
     control: flags.control,
     exposureFrom: flags.from,
     exposureTo: flags.to,

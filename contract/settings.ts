@@ -51,6 +51,13 @@ export const analysisSettingsSchema = z.object({
    * guardrails; docs/statistics.md). Secondary metrics are always corrected with Benjamini–Hochberg.
    */
   correction: z.enum(['none', 'bonferroni', 'holm', 'benjamini-hochberg']).default('holm'),
+  /**
+   * Inference (docs/statistics.md): `fixed` horizon, `sequential` (always-valid confidence
+   * sequences, safe to look at every day), or `bayesian` (chance to beat control and risk decide).
+   */
+  method: z.enum(['fixed', 'sequential', 'bayesian']).default('fixed'),
+  /** Sequential: the total units (all arms) the confidence sequence is tightest at. */
+  sequentialTargetN: z.number().int().positive().default(5000),
   exposureEvents: z.array(z.string().min(1)).min(1).default([...DEFAULT_EXPOSURE_EVENTS]),
   conversionEvents: z.array(z.string().min(1)).min(1).default([...DEFAULT_CONVERSION_EVENTS]),
   /**

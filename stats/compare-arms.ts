@@ -36,6 +36,7 @@ export function toComparison(control: string, variant: string, result: EstimateC
     absolutePValue: result.absolutePValue,
     cuped: null,
     errorCode: result.errorCode,
+    ...(result.bayesian !== undefined && { bayesian: result.bayesian }),
   };
 }
 
@@ -65,5 +66,5 @@ export function compareArms(
   if (c.variance === null || t.variance === null) return wrap(pointComparison(c.mean, t.mean, 'SINGLE_UNIT'));
   const controlEstimate = { n: c.n, mean: c.mean, variance: c.variance };
   const treatmentEstimate = { n: t.n, mean: t.mean, variance: t.variance };
-  return wrap(compareEstimates(controlEstimate, treatmentEstimate, type === 'binomial' ? 'normal' : 'welch', settings.alpha));
+  return wrap(compareEstimates(controlEstimate, treatmentEstimate, type === 'binomial' ? 'normal' : 'welch', settings.alpha, settings));
 }

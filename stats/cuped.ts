@@ -150,6 +150,7 @@ export function compareArmsCuped(
     pValue: r.pValue,
     absolutePValue: r.absolutePValue,
     errorCode: r.errorCode,
+    ...(r.bayesian !== undefined && { bayesian: r.bayesian }),
   });
   if (!isValidAlpha(settings?.alpha) || !isFiniteNumber(theta) || !isFiniteNumber(overallMeanX)) {
     return wrap(emptyComparison('INVALID_INPUT'));
@@ -164,6 +165,6 @@ export function compareArmsCuped(
     // n = 1 in an arm: no n − 1 moments, but the adjusted means are still defined.
     return wrap(pointComparison(adjustedMean(control.moments, theta, overallMeanX), adjustedMean(treatment.moments, theta, overallMeanX), 'SINGLE_UNIT'));
   }
-  const result = compareEstimates(c, t, type === 'binomial' ? 'normal' : 'welch', settings.alpha);
+  const result = compareEstimates(c, t, type === 'binomial' ? 'normal' : 'welch', settings.alpha, settings);
   return wrap(result, cupedVarianceReduction(c, t));
 }

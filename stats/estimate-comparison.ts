@@ -8,12 +8,14 @@
  * error, same reference distribution), so p < α exactly when that CI excludes 0
  * (docs/analysis-definitions.md, "Statistics").
  */
-import type { Interval, StatsErrorCode } from './types.ts';
+import type { Interval, StatsErrorCode, TestSettings } from './types.ts';
 import type { ArmEstimate } from './welch.ts';
 import { unpooledZTest, welchSatterthwaiteDf, welchTTest } from './welch.ts';
 import { twoSidedCriticalValue } from './distributions.ts';
 import { absoluteDifference, EMPTY_INTERVAL, symmetricInterval } from './difference.ts';
-import { relativeUplift, relativeUpliftTest } from './relative-uplift.ts';
+import { relativeUplift, relativeUpliftTest, relativeUpliftVariance } from './relative-uplift.ts';
+import { confidenceSequence } from './sequential.ts';
+import { bayesianRelativeEffect, type BayesianComparison } from './bayesian.ts';
 import { finiteOrNull } from './finite.ts';
 
 /**
@@ -34,10 +36,15 @@ export interface EstimateComparison {
   readonly pValue: number | null;
   /** Test of Δ = 0 with the absolute CI's SE and reference (unpooled z, or Welch t). */
   readonly absolutePValue: number | null;
-  /** Degrees of freedom used (Welch), null for the normal reference. */
+  /** Degrees of freedom used (Welch), null for the normal reference and for confidence sequences. */
   readonly df: number | null;
   readonly errorCode: StatsErrorCode | null;
+  /** Posterior of the relative effect, with method `bayesian`; else absent. */
+  readonly bayesian?: BayesianComparison | null;
 }
+
+/** What `compareEstimates` computes beyond α: the inference method and its tuning. */
+export type InferenceOptions = Pick<TestSettings, 'method' | 'sequentialTargetN'>;
 
 /**
  * Point estimates only (no variance available): Δ = m_t − m_c and Δ / m_c.
@@ -90,12 +97,55 @@ export function headlinePValue(relative: Interval, relativePValue: number | null
  * Each p-value inverts the CI it goes with: p < α ⇔ that CI excludes 0 (up to rounding at the
  * boundary). Sources: see `difference.ts`, `relative-uplift.ts`, `welch.ts`.
  *
+ * `options.method`: `sequential` replaces both intervals and p-values with the always-valid
+ * confidence sequences of the same estimates and variances (`sequential.ts`; coherent in the same
+ * way); `bayesian` adds the posterior of the relative effect (`bayesian.ts`) and keeps the rest.
+ *
  * Preconditions (checked by the callers): n ≥ 1 (normal) or n ≥ 2 (welch), finite means and
  * variances ≥ 0, 0 < α < 1.
  * Errors: `ZERO_VARIANCE` (both variances 0: point estimates only), `ZERO_CONTROL_MEAN` (relative
  * interval null, absolute kept; `pValue` is then the absolute test's).
  */
 export function compareEstimates(
+  control: ArmEstimate,
+  treatment: ArmEstimate,
+  reference: ReferenceDistribution,
+  alpha: number,
+  options: InferenceOptions = {},
+): EstimateComparison {
+  const fixed = compareFixed(control, treatment, reference, alpha);
+  if (options.method === 'sequential' && fixed.pValue !== null) return toSequential(control, treatment, fixed, alpha, options.sequentialTargetN);
+  if (options.method === 'bayesian' && fixed.errorCode !== 'ZERO_VARIANCE') {
+    return { ...fixed, bayesian: bayesianRelativeEffect(control, treatment, { alpha }) };
+  }
+  return fixed;
+}
+
+/**
+ * The fixed-horizon comparison replaced by confidence sequences (`sequential.ts`) on the same
+ * estimates and variances: t = n_c + n_t, Var(Δ) = V_t/n_t + V_c/n_c, Var(Δ/m_c) = the delta-method
+ * variance. Normal asymptotics, so no df. Each p-value is the always-valid one of its interval.
+ */
+function toSequential(control: ArmEstimate, treatment: ArmEstimate, fixed: EstimateComparison, alpha: number, targetN: number | undefined): EstimateComparison {
+  const n = control.n + treatment.n;
+  const at = (interval: Interval, variance: number | null) =>
+    interval.estimate === null || variance === null
+      ? { interval, pValue: null }
+      : confidenceSequence({ estimate: interval.estimate, variance, n, alpha, ...(targetN !== undefined && { targetN }) });
+  const abs = at(fixed.absolute, treatment.variance / treatment.n + control.variance / control.n);
+  const rel = at(fixed.relative, relativeUpliftVariance(control, treatment));
+  return {
+    ...fixed,
+    absolute: abs.interval,
+    relative: rel.interval,
+    absolutePValue: abs.pValue,
+    pValue: headlinePValue(fixed.relative, rel.pValue, abs.pValue),
+    df: null,
+  };
+}
+
+/** The fixed-horizon comparison (see `compareEstimates`). */
+function compareFixed(
   control: ArmEstimate,
   treatment: ArmEstimate,
   reference: ReferenceDistribution,

@@ -14,6 +14,7 @@ export * from './ratio.ts';
 export * from './cuped.ts';
 export * from './srm.ts';
 export * from './power.ts';
+export * from './sequential.ts';
 export * from './multiple-comparisons.ts';
 export * from './corrections.ts';
 export * from './bayesian.ts';

@@ -83,6 +83,6 @@ export function compareRatioArms(
   if (c.mean === null || t.mean === null) return wrap(emptyComparison('ZERO_DENOMINATOR'));
   if (c.variance === null || t.variance === null) return wrap(pointComparison(c.mean, t.mean, 'SINGLE_UNIT'));
   return wrap(
-    compareEstimates({ n: c.n, mean: c.mean, variance: c.variance }, { n: t.n, mean: t.mean, variance: t.variance }, 'normal', settings.alpha),
+    compareEstimates({ n: c.n, mean: c.mean, variance: c.variance }, { n: t.n, mean: t.mean, variance: t.variance }, 'normal', settings.alpha, settings),
   );
 }

@@ -5,6 +5,7 @@
  * `StatsErrorCode` and `null` in place of any number that could not be computed (JSON has no NaN).
  */
 import type { MultipleComparisonMethod } from './multiple-comparisons.ts';
+import type { BayesianComparison } from './bayesian.ts';
 
 /** A probability or significance level in [0, 1]. */
 export type Probability = number & { readonly __brand: 'Probability' };
@@ -93,6 +94,8 @@ export interface CupedComparison {
    */
   readonly absolutePValue: number | null;
   readonly errorCode: StatsErrorCode | null;
+  /** Posterior of the relative effect (method `bayesian` only). */
+  readonly bayesian?: BayesianComparison | null;
 }
 
 /** Which multiple-comparison family a comparison belongs to (docs/statistics.md). */
@@ -136,14 +139,28 @@ export interface Comparison {
   readonly absolutePValue: number | null;
   readonly cuped: CupedComparison | null;
   readonly errorCode: StatsErrorCode | null;
+  /** Posterior of the relative effect (method `bayesian` only). */
+  readonly bayesian?: BayesianComparison | null;
   /** Set by a multiple-comparison correction (absent or null: none applied). */
   readonly corrected?: CorrectedComparison | null;
 }
+
+/**
+ * How intervals, p-values and the verdict are computed (docs/statistics.md): `fixed` — one look at a
+ * fixed horizon (z / Welch t); `sequential` — always-valid confidence sequences (`sequential.ts`);
+ * `bayesian` — the fixed-horizon numbers plus a Gaussian posterior (`bayesian.ts`) the verdict
+ * decides on.
+ */
+export type InferenceMethod = 'fixed' | 'sequential' | 'bayesian';
 
 /** Settings every test needs. */
 export interface TestSettings {
   /** Two-sided significance level, default 0.05. */
   readonly alpha: number;
+  /** Default `fixed`. */
+  readonly method?: InferenceMethod;
+  /** `sequential`: total units (both arms) ρ is tuned for; default `DEFAULT_SEQUENTIAL_TARGET_N`. */
+  readonly sequentialTargetN?: number;
 }
 
 /** Power-analysis settings: relative MDE (fraction) and power 1 − β. */

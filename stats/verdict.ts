@@ -19,12 +19,18 @@
  * A losing arm therefore no longer blocks a winning one: the winner is shipped, which retires the
  * losing arm with it.
  *
+ * Method `bayesian` (docs/statistics.md, "Bayesian"): "significantly up" becomes a chance to beat
+ * control ≥ 95 % with the risk of shipping (expected relative loss) below the risk threshold
+ * (default 0.25 %); "significantly down" a chance to beat control ≤ 5 % with the risk of keeping
+ * control below it; a guardrail is breached when down with a posterior mean below −threshold.
+ *
  * With `useCuped`, a comparison's CUPED result is used when it has a p-value; otherwise the
  * unadjusted one. When a multiple-comparison correction was applied (`Comparison.corrected`,
  * `corrections.ts`), the corrected p-value and intervals are the ones decided on
  * (`effectiveComparison`), and the sentence says so ("Holm-adjusted over 2 tests").
  */
-import type { AnalysisWarning, ArmVerdict, Comparison, Interval, MetricResult, TestSettings, Verdict } from './types.ts';
+import type { AnalysisWarning, ArmVerdict, Comparison, InferenceMethod, Interval, MetricResult, TestSettings, Verdict } from './types.ts';
+import type { BayesianComparison } from './bayesian.ts';
 import { isBlockingWarning } from './warnings.ts';
 import { formatPValue, formatSigned, formatSignedPercent } from './format.ts';
 import { isFiniteNumber, isValidAlpha } from './finite.ts';
@@ -44,7 +50,20 @@ export interface VerdictInput {
    * listed use `GUARDRAIL_MAX_RELATIVE_DROP`.
    */
   readonly guardrailThresholds?: Readonly<Record<string, number>>;
+  /** `bayesian` decides on the posterior (see the file comment); otherwise on p-values. Default `fixed`. */
+  readonly method?: InferenceMethod;
+  /** Bayesian: the largest expected relative loss a decision may carry; default `DEFAULT_RISK_THRESHOLD`. */
+  readonly riskThreshold?: number;
 }
+
+/** Bayesian: a treatment wins when its chance to beat control is at least this (95 %). */
+export const BAYESIAN_CHANCE_TO_WIN = 0.95;
+
+/**
+ * Bayesian: default risk threshold, 0.25 % of the control mean — the expected relative loss of
+ * shipping a winner (or of keeping control against a loser) must stay below it.
+ */
+export const DEFAULT_RISK_THRESHOLD = 0.0025;
 
 /** The numbers a decision is taken on: CUPED-adjusted or unadjusted. */
 export interface EffectiveComparison {
@@ -56,6 +75,8 @@ export interface EffectiveComparison {
   readonly adjusted: boolean;
   /** The multiple-comparison correction these figures carry, or null for unadjusted p-values. */
   readonly correction: { readonly method: MultipleComparisonMethod; readonly familySize: number } | null;
+  /** The posterior of the relative effect (method `bayesian`), else null. */
+  readonly bayesian: BayesianComparison | null;
 }
 
 /**
@@ -64,9 +85,12 @@ export interface EffectiveComparison {
  */
 export function uncorrectedComparison(c: Comparison, useCuped: boolean): EffectiveComparison {
   if (useCuped && c.cuped && c.cuped.pValue !== null) {
-    return { variant: c.variant, absolute: c.cuped.absolute, relative: c.cuped.relative, pValue: c.cuped.pValue, adjusted: true, correction: null };
+    return {
+      variant: c.variant, absolute: c.cuped.absolute, relative: c.cuped.relative, pValue: c.cuped.pValue, adjusted: true, correction: null,
+      bayesian: c.cuped.bayesian ?? null,
+    };
   }
-  return { variant: c.variant, absolute: c.absolute, relative: c.relative, pValue: c.pValue, adjusted: false, correction: null };
+  return { variant: c.variant, absolute: c.absolute, relative: c.relative, pValue: c.pValue, adjusted: false, correction: null, bayesian: c.bayesian ?? null };
 }
 
 /**
@@ -94,6 +118,41 @@ function significant(e: EffectiveComparison | undefined, alpha: number): e is Ef
   return !!e && e.pValue !== null && e.pValue < alpha;
 }
 
+/** How an arm's effect is judged: by p-values at α, or by the posterior (method `bayesian`). */
+interface Rule {
+  readonly alpha: number;
+  readonly bayesian: boolean;
+  readonly riskThreshold: number;
+}
+
+/** Posterior with the numbers a Bayesian decision needs, or null. */
+function posterior(e: EffectiveComparison): (BayesianComparison & { chanceToBeatControl: number; riskTreatment: number; riskControl: number }) | null {
+  const b = e.bayesian;
+  return b && b.chanceToBeatControl !== null && b.riskTreatment !== null && b.riskControl !== null
+    ? (b as BayesianComparison & { chanceToBeatControl: number; riskTreatment: number; riskControl: number })
+    : null;
+}
+
+/** Significantly up: p < α and Δ > 0; Bayesian: P(δ > 0) ≥ 95 % and the risk of shipping below the threshold. */
+function isUp(e: EffectiveComparison | undefined, rule: Rule): boolean {
+  if (!e) return false;
+  if (rule.bayesian) {
+    const b = posterior(e);
+    return !!b && b.chanceToBeatControl >= BAYESIAN_CHANCE_TO_WIN && b.riskTreatment < rule.riskThreshold;
+  }
+  return significant(e, rule.alpha) && (e.absolute.estimate ?? 0) > 0;
+}
+
+/** Significantly down: p < α and Δ < 0; Bayesian: P(δ < 0) ≥ 95 % and the risk of keeping control below the threshold. */
+function isDown(e: EffectiveComparison | undefined, rule: Rule): boolean {
+  if (!e) return false;
+  if (rule.bayesian) {
+    const b = posterior(e);
+    return !!b && 1 - b.chanceToBeatControl >= BAYESIAN_CHANCE_TO_WIN && b.riskControl < rule.riskThreshold;
+  }
+  return significant(e, rule.alpha) && (e.absolute.estimate ?? 0) < 0;
+}
+
 /** The threshold of guardrail `metric`: the configured one when it is a positive finite number. */
 export function guardrailThreshold(metric: string, thresholds: Readonly<Record<string, number>> | undefined): number {
   const t = thresholds?.[metric];
@@ -109,7 +168,16 @@ export function breachesGuardrail(e: EffectiveComparison | undefined, alpha: num
 }
 
 /** "+4.3% [+1.7%, +6.9%], p = 0.001" (relative), or the absolute interval when no relative exists. */
-function describeEffect(e: EffectiveComparison): string {
+function describeEffect(e: EffectiveComparison, rule?: Rule): string {
+  const b = rule?.bayesian ? posterior(e) : null;
+  if (b && b.relative.estimate !== null) {
+    const ci = b.relative.ciLower !== null && b.relative.ciUpper !== null
+      ? ` [${formatSignedPercent(b.relative.ciLower)}, ${formatSignedPercent(b.relative.ciUpper)}]`
+      : '';
+    const risk = (b.relative.estimate >= 0 ? b.riskTreatment : b.riskControl) * 100;
+    return `${formatSignedPercent(b.relative.estimate)}${ci}, chance to beat control ${(b.chanceToBeatControl * 100).toFixed(1)}%, ` +
+      `risk ${risk.toPrecision(2)}%${e.adjusted ? ', CUPED-adjusted' : ''}`;
+  }
   const cuped = `${e.adjusted ? ', CUPED-adjusted' : ''}${describeCorrection(e)}`;
   if (e.relative.estimate !== null) {
     const ci = e.relative.ciLower !== null && e.relative.ciUpper !== null
@@ -153,16 +221,24 @@ interface ArmDecision {
   readonly breaches: readonly Breach[];
 }
 
-function breachSentence(variant: string, b: Breach): string {
-  return `${variant} breaches guardrail ${b.metric}: ${describeEffect(b.effect)}, a drop beyond the ${formatThreshold(b.threshold)} auto-rollback limit.`;
+function breachSentence(variant: string, b: Breach, rule: Rule): string {
+  return `${variant} breaches guardrail ${b.metric}: ${describeEffect(b.effect, rule)}, a drop beyond the ${formatThreshold(b.threshold)} auto-rollback limit.`;
 }
 
 function formatThreshold(t: number): string {
   return `${String(Number((t * 100).toPrecision(3)))}%`;
 }
 
-/** The verdict of one arm (rules in the file comment); `alpha` already validated. */
-function decideArm(variant: string, input: VerdictInput, alpha: number): ArmDecision {
+/** A guardrail breach under `rule`: down, and the relative estimate (posterior mean) below −threshold. */
+function isBreach(e: EffectiveComparison | undefined, rule: Rule, threshold: number): e is EffectiveComparison {
+  if (!rule.bayesian) return breachesGuardrail(e, rule.alpha, threshold);
+  const mean = e ? posterior(e)?.relative.estimate ?? null : null;
+  return !!e && isDown(e, rule) && mean !== null && mean < -threshold;
+}
+
+/** The verdict of one arm (rules in the file comment); `rule.alpha` already validated. */
+function decideArm(variant: string, input: VerdictInput, rule: Rule): ArmDecision {
+  const alpha = rule.alpha;
   const { primary, guardrails, useCuped, guardrailThresholds } = input;
   const comparison = primary.comparisons.find((c) => c.variant === variant);
   const effect = comparison ? effectiveComparison(comparison, useCuped) : undefined;
@@ -170,24 +246,26 @@ function decideArm(variant: string, input: VerdictInput, alpha: number): ArmDeci
     const c = g.comparisons.find((x) => x.variant === variant);
     const e = c ? effectiveComparison(c, useCuped) : undefined;
     const threshold = guardrailThreshold(g.name, guardrailThresholds);
-    return e && breachesGuardrail(e, alpha, threshold) ? [{ metric: g.name, threshold, effect: e }] : [];
+    return isBreach(e, rule, threshold) ? [{ metric: g.name, threshold, effect: e }] : [];
   }).sort((a, b) => byUplift(b.effect, a.effect));
   const breachedGuardrails = breaches.map((b) => b.metric);
   const metric = primary.name;
   const base = { variant, breachedGuardrails };
 
-  if (significant(effect, alpha) && (effect.absolute.estimate ?? 0) < 0) {
-    return { primary: effect, breaches, verdict: { ...base, status: 'loser', reason: `${variant} lowers ${metric} by ${describeEffect(effect)}.` } };
+  if (effect && isDown(effect, rule)) {
+    return { primary: effect, breaches, verdict: { ...base, status: 'loser', reason: `${variant} lowers ${metric} by ${describeEffect(effect, rule)}.` } };
   }
   if (breaches.length > 0) {
-    return { primary: effect, breaches, verdict: { ...base, status: 'loser', reason: breachSentence(variant, breaches[0]!) } };
+    return { primary: effect, breaches, verdict: { ...base, status: 'loser', reason: breachSentence(variant, breaches[0]!, rule) } };
   }
-  if (significant(effect, alpha) && (effect.absolute.estimate ?? 0) > 0) {
-    return { primary: effect, breaches, verdict: { ...base, status: 'winner', reason: `${variant} lifts ${metric} by ${describeEffect(effect)}.` } };
+  if (effect && isUp(effect, rule)) {
+    return { primary: effect, breaches, verdict: { ...base, status: 'winner', reason: `${variant} lifts ${metric} by ${describeEffect(effect, rule)}.` } };
   }
   const why = !effect || effect.pValue === null
     ? `no test was possible on ${metric}${comparison?.errorCode ? ` (${comparison.errorCode})` : ''}`
-    : `no significant difference on ${metric} at alpha = ${alpha}: ${describeEffect(effect)}`;
+    : rule.bayesian
+      ? `no decision on ${metric} (chance to beat control ≥ ${BAYESIAN_CHANCE_TO_WIN * 100}% and risk < ${formatThreshold(rule.riskThreshold)} needed): ${describeEffect(effect, rule)}`
+      : `no significant difference on ${metric} at alpha = ${alpha}: ${describeEffect(effect)}`;
   return { primary: effect, breaches, verdict: { ...base, status: 'inconclusive', reason: `${variant}: ${why}.` } };
 }
 
@@ -225,7 +303,11 @@ export function decideVerdict(input: VerdictInput, settings: TestSettings): Verd
   }
   const alpha = settings.alpha;
   const metric = primary.name;
-  const decisions = variants.map((variant) => decideArm(variant, input, alpha));
+  const risk = input.riskThreshold;
+  const rule: Rule = {
+    alpha, bayesian: input.method === 'bayesian', riskThreshold: isFiniteNumber(risk) && risk > 0 ? risk : DEFAULT_RISK_THRESHOLD,
+  };
+  const decisions = variants.map((variant) => decideArm(variant, input, rule));
   const arms = decisions.map((d) => d.verdict);
 
   const best = decisions
@@ -237,7 +319,7 @@ export function decideVerdict(input: VerdictInput, settings: TestSettings): Verd
   }
 
   const primaryLoser = decisions
-    .filter((d) => d.verdict.status === 'loser' && significant(d.primary, alpha) && (d.primary.absolute.estimate ?? 0) < 0)
+    .filter((d) => d.verdict.status === 'loser' && !!d.primary && isDown(d.primary, rule))
     .sort((a, b) => byUplift(b.primary!, a.primary!))[0];
   const guardrailLoser = decisions
     .filter((d) => d.verdict.status === 'loser' && d.breaches.length > 0)
@@ -245,7 +327,7 @@ export function decideVerdict(input: VerdictInput, settings: TestSettings): Verd
   const worst = primaryLoser ?? guardrailLoser;
   if (worst) {
     const variant = worst.verdict.variant;
-    const reason = primaryLoser ? worst.verdict.reason : breachSentence(variant, worst.breaches[0]!);
+    const reason = primaryLoser ? worst.verdict.reason : breachSentence(variant, worst.breaches[0]!, rule);
     return { status: 'loser', variant, reason, proposedTransition: 'ROLLED_BACK', arms };
   }
 
@@ -265,7 +347,9 @@ export function decideVerdict(input: VerdictInput, settings: TestSettings): Verd
   }
   return {
     status: 'inconclusive',
-    reason: `No significant difference on ${metric} at alpha = ${alpha}: ${closest.variant} ${describeEffect(closest)}.`,
+    reason: rule.bayesian
+      ? `No decision on ${metric}: ${closest.variant} ${describeEffect(closest, rule)}.`
+      : `No significant difference on ${metric} at alpha = ${alpha}: ${closest.variant} ${describeEffect(closest)}.`,
     proposedTransition: null,
     arms,
   };

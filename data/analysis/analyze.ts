@@ -80,7 +80,7 @@ export function analyzeExperiment(frameIn: ExperimentFrame, appSettings: Analysi
   const order = (variant: string): number => variants.indexOf(variant);
   const arms = [...frame.arms].sort((a, b) => order(a.variant) - order(b.variant));
   const units = Object.fromEntries(arms.map((arm) => [arm.variant, arm.units]));
-  const test = { alpha: settings.alpha };
+  const test = { alpha: settings.alpha, method: settings.method, sequentialTargetN: settings.sequentialTargetN };
 
   const analysed: MetricReport[] = frame.metrics.map((metric) => {
     const input: MetricInput = {
@@ -129,7 +129,7 @@ export function analyzeExperiment(frameIn: ExperimentFrame, appSettings: Analysi
   );
   const verdict = primary
     ? decideVerdict({
-      primary, guardrails, warnings, useCuped: settings.cuped, ...(definition && { guardrailThresholds: guardrailThresholds(definition) }),
+      primary, guardrails, warnings, useCuped: settings.cuped, method: settings.method, ...(definition && { guardrailThresholds: guardrailThresholds(definition) }),
     }, test)
     : { status: 'not_ready' as const, reason: definition ? noGoalReason(frame.experimentId, definition) : 'No metric to decide on.', proposedTransition: null };
 

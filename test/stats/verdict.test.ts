@@ -214,3 +214,37 @@ describe('decideVerdict per arm', () => {
     expect(v.arms!.map((a) => a.status)).toEqual(['not_ready', 'not_ready']);
   });
 });
+
+describe('decideVerdict with method bayesian and sequential', () => {
+  const bayes = { alpha: 0.05, method: 'bayesian' as const };
+  const conversionWith = (s: typeof bayes | { alpha: number; method: 'sequential' }, ...arms: [string, number, number][]): MetricResult =>
+    analyzeMetric({ name: 'conversion', type: 'binomial', control: 'control', covariate: false, arms: arms.map(([variant, n, x]) => ({ variant, moments: conv(n, x) })) }, s);
+
+  it('winner when the chance to beat control is ≥ 95 % and the risk below 0.25 %', () => {
+    const primary = conversionWith(bayes, ['control', 10_000, 1000], ['treatment', 10_000, 1150]);
+    const b = primary.comparisons[0]!.bayesian!;
+    expect(b.chanceToBeatControl!).toBeGreaterThan(0.95);
+    const v = decideVerdict({ primary, guardrails: [], warnings: [], useCuped: false, method: 'bayesian' }, bayes);
+    expect(v).toMatchObject({ status: 'winner', variant: 'treatment', proposedTransition: 'PROVEN' });
+    expect(v.reason).toMatch(/^treatment lifts conversion by \+1\d\.\d% \[.*\], chance to beat control 99\.\d%, risk /);
+  });
+
+  it('inconclusive when the risk is above the threshold even with a high chance to win', () => {
+    const primary = conversionWith(bayes, ['control', 1000, 100], ['treatment', 1000, 130]);
+    const v = decideVerdict({ primary, guardrails: [], warnings: [], useCuped: false, method: 'bayesian', riskThreshold: 0.0001 }, bayes);
+    expect(v.status).toBe('inconclusive');
+    expect(v.reason).toMatch(/^No decision on conversion: treatment .*chance to beat control/);
+  });
+
+  it('loser when the chance to beat control is ≤ 5 %', () => {
+    const primary = conversionWith(bayes, ['control', 10_000, 1000], ['treatment', 10_000, 850]);
+    expect(decideVerdict({ primary, guardrails: [], warnings: [], useCuped: false, method: 'bayesian' }, bayes)).toMatchObject({ status: 'loser', proposedTransition: 'ROLLED_BACK' });
+  });
+
+  it('sequential: a fixed-horizon winner may not yet be a sequential one', () => {
+    const seq = { alpha: 0.05, method: 'sequential' as const };
+    const primary = conversionWith(seq, ['control', 10_000, 1000], ['treatment', 10_000, 1090]);
+    expect(decideVerdict({ primary: conversion(['control', 10_000, 1000], ['treatment', 10_000, 1090]), guardrails: [], warnings: [], useCuped: false }, settings).status).toBe('winner');
+    expect(decideVerdict({ primary, guardrails: [], warnings: [], useCuped: false }, seq).status).toBe('inconclusive');
+  });
+});
