@@ -62,30 +62,37 @@ export function proposeUnitTableDefinition(experimentId: string, mapping: UnitTa
   };
 }
 
-/** Facts of every stored value column of unit-table file `fileId` (see `ColumnFacts`). */
+/**
+ * Facts of every stored value column of unit-table file `fileId` (see `ColumnFacts`). The
+ * within-unit pass (one group per unit and column) runs only when some unit of the file repeats,
+ * so an ordinary one-row-per-unit table costs one aggregate per column.
+ */
 export async function unitTableColumnFacts(db: Database, fileId: number): Promise<ColumnFacts[]> {
   const rows = await db.query(`
-    WITH vals AS (
-      SELECT v.column_name, v.value, r.experiment_id, r.unit_id
-      FROM unit_values v JOIN unit_rows r ON r.file_id = v.file_id AND r.line = v.line
-      WHERE v.file_id = $file
-    ),
-    per_unit AS (
-      SELECT column_name, count(*) AS n, count(DISTINCT value) AS k FROM vals GROUP BY column_name, experiment_id, unit_id
-    ),
-    within AS (
-      SELECT column_name, bool_or(n > 1) AS repeated, bool_and(k = 1) FILTER (WHERE n > 1) AS constant FROM per_unit GROUP BY column_name
-    )
-    SELECT vals.column_name, count(*) AS n, count(DISTINCT value) AS d, bool_and(value IN (0, 1)) AS is_binary,
-           bool_and(value = round(value)) AS is_integer, any_value(within.repeated) AS repeated, any_value(within.constant) AS constant
-    FROM vals JOIN within USING (column_name) GROUP BY vals.column_name`, { file: fileId });
+    SELECT column_name, count(*) AS n, count(DISTINCT value) AS d, bool_and(value IN (0, 1)) AS is_binary,
+           bool_and(value = round(value)) AS is_integer
+    FROM unit_values WHERE file_id = $file GROUP BY column_name`, { file: fileId });
+  const units = (await db.query(`
+    SELECT count(*) AS n, count(DISTINCT (experiment_id, unit_id)) AS u FROM unit_rows WHERE file_id = $file`, { file: fileId }))[0]!;
+  const repeats = toNumber(units.n)! > toNumber(units.u)!;
+  const within = new Map<string, boolean>();
+  if (repeats) {
+    const constant = await db.query(`
+      WITH per_unit AS (
+        SELECT v.column_name, count(*) AS n, count(DISTINCT v.value) AS k
+        FROM unit_values v JOIN unit_rows r ON r.file_id = v.file_id AND r.line = v.line
+        WHERE v.file_id = $file GROUP BY v.column_name, r.experiment_id, r.unit_id
+      )
+      SELECT column_name, coalesce(bool_and(k = 1) FILTER (WHERE n > 1), true) AS constant FROM per_unit GROUP BY column_name`, { file: fileId });
+    for (const row of constant) within.set(String(row.column_name), row.constant === true);
+  }
   return rows.map((row) => ({
     name: String(row.column_name),
     rows: toNumber(row.n)!,
     distinct: toNumber(row.d)!,
     binary: row.is_binary === true,
     integer: row.is_integer === true,
-    constantWithinUnit: row.repeated === true ? row.constant === true : null,
+    constantWithinUnit: repeats ? within.get(String(row.column_name)) ?? null : null,
   }));
 }
 
