@@ -93,10 +93,13 @@ function decisiveVariant(report: ExperimentReport, to: DecisionTarget | null, pr
  * p-value of the decided arm (and of every arm in `comparisons`), CUPED θ and variance reduction,
  * warnings, verdict, analysis window (first exposure → data end), data hash and app version.
  *
+ * @param given the provenance; its α gives way to the α the report's definition was analysed at.
  * @param to the transition the proof is for (default: the verdict's proposal).
  * @throws Error when the report has no metric or `provenance.files` is empty.
  */
-export function buildProofResult(report: ExperimentReport, provenance: ProofProvenance, to: DecisionTarget | null = report.verdict.proposedTransition): ProofResult {
+export function buildProofResult(report: ExperimentReport, given: ProofProvenance, to: DecisionTarget | null = report.verdict.proposedTransition): ProofResult {
+  // An experiment analysed by its definition was tested at the definition's α (docs/experiment-definition.md).
+  const provenance: ProofProvenance = { ...given, alpha: report.definition?.alpha ?? given.alpha };
   const variant = decisiveVariant(report, to, provenance);
   const metric = decisiveMetric(report, variant, to, provenance);
   const comparisons = metric.comparisons.map((c) => ({ raw: c, effective: effectiveComparison(c, provenance.cuped) }));
