@@ -1,7 +1,7 @@
 /**
  * A Bayesian engine for one treatment arm against control: a Gaussian model on the relative effect
- * δ = m_t/m_c − 1, as gbstats' `EffectBayesianABTest` (GrowthBook) does. Pure functions; nothing in
- * the analysis pipeline calls them yet (docs/analysis-definitions.md, "Statistics").
+ * δ = m_t/m_c − 1, as gbstats' `EffectBayesianABTest` (GrowthBook) does. Pure functions;
+ * `compareEstimates` calls them with method `bayesian` (docs/statistics.md).
  *
  * Model. Likelihood: the observed relative uplift d = Δ/m_c is N(δ, v) with v the delta-method
  * variance V_t/(n_t m_c²) + m_t² V_c/(n_c m_c⁴) (`relativeUpliftVariance`). Prior: δ ~ N(μ₀, σ₀²),

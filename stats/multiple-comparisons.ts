@@ -2,8 +2,7 @@
  * Multiple-comparison corrections over a family of two-sided p-values (e.g. every treatment arm ×
  * every primary metric of one experiment): adjusted p-values for Bonferroni, Holm and
  * Benjamini–Hochberg, and the significance level to use for the confidence intervals shown with
- * them. Pure functions; nothing in the analysis pipeline calls them yet
- * (docs/analysis-definitions.md, "Statistics").
+ * them. Pure functions; `corrections.ts` applies them to analysed metrics (docs/statistics.md).
  *
  * Adjusted p-values (m = number of p-values in the family, p_(1) ≤ … ≤ p_(m) sorted):
  * - Bonferroni: min(1, m p_i).
