@@ -274,7 +274,11 @@ export type DeskResponse<M extends DeskMethod> = Awaited<ReturnType<DeskHandlers
 
 const emptyRequestSchema = z.object({}).strict();
 
-/** The request schema of every method: hosts validate before anything reaches `data/`. */
+/**
+ * The request schema of every method: each host validates a request once where it crosses a
+ * process boundary (`electron/ipc.ts`, the desk service's `invokeHandler`/`invokeInternal`),
+ * before anything reaches `data/`; handlers trust what they are given.
+ */
 export const requestSchemas = {
   importFiles: importFilesRequestSchema,
   cancelImport: cancelImportRequestSchema,
@@ -302,7 +306,13 @@ export const requestSchemas = {
   exportReport: exportReportRequestSchema,
 } as const satisfies Record<DeskMethod, z.ZodType>;
 
-export const DESK_METHODS = Object.keys(requestSchemas) as DeskMethod[];
+/**
+ * A method's request as its schema returns it (defaults filled in): what a handler receives once
+ * a host has validated the request at its process boundary.
+ */
+export type ParsedDeskRequest<M extends DeskMethod> = z.output<(typeof requestSchemas)[M]>;
+
+export { DESK_EVENTS, DESK_METHODS, isDeskEventName, isDeskMethod } from './desk-names.ts';
 
 /** Commands the host's menu (Electron) sends to the renderer. */
 export type MenuCommand = 'open' | 'export' | 'settings' | 'load-sample' | 'experiments' | 'import';

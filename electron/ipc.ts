@@ -4,12 +4,13 @@
  *
  * `desk:invoke` (method, request):
  *   1. sender: main frame of `app://desk` (`isTrustedSender`), else refused;
- *   2. method: one of the contract's `DESK_METHODS` (the method allowlist), else refused;
+ *   2. method: one of the contract's `DESK_METHODS` (`contract/desk-names.ts`, the method allowlist), else refused;
  *   3. request: parsed with the method's `requestSchemas` entry, else refused — the contract
  *      names files by handle or upload only, so a path is refused here;
  *   4. file handles (`importFiles`, `previewFile`): each replaced by the path main issued it for,
  *      if it was issued to this sender (`file-handles.ts`), else `not_found` —
- *   and only then forwarded to the worker, which validates again (validate on both sides).
+ *   and only then forwarded to the worker, which validates again: once per process boundary
+ *   (the worker's `invokeInternal`), never again inside a handler.
  * Refusals are `Result` errors (`invalid_request`), never thrown: a thrown error reaches the
  * renderer as a bare message string (docs/architecture.md).
  *
@@ -29,7 +30,8 @@
  * renderer, and the preload exposes no way to name them.
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import { DESK_METHODS, requestSchemas, type DeskMethod, type FileRef, type Result, type SavedFile } from '../contract/desk-api.ts';
+import { requestSchemas, type DeskMethod, type FileRef, type Result, type SavedFile } from '../contract/desk-api.ts';
+import { isDeskMethod } from '../contract/desk-names.ts';
 import { CHOOSE_FILES_CHANNEL, DROPPED_FILE_CHANNEL, INVOKE_CHANNEL, SAVE_FILE_CHANNEL } from './channels.ts';
 import { isDroppedFilePath, resolveFileRefs, type FileHandles } from './file-handles.ts';
 import { isTrustedSender } from './security.ts';
@@ -78,12 +80,6 @@ function internal(message: string): Result<never> {
   return { ok: false, error: { code: 'internal', message } };
 }
 
-const methods: ReadonlySet<string> = new Set(DESK_METHODS);
-
-function isKnownMethod(value: unknown): value is DeskMethod {
-  return typeof value === 'string' && methods.has(value);
-}
-
 /** Issues of a failed parse in one line: `files.0.path: Too small…; importId: Required`. */
 function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   return issues
@@ -109,7 +105,7 @@ export async function handleInvoke(
     log(`refused ${INVOKE_CHANNEL} from untrusted sender ${event.senderFrame?.url ?? '(no frame)'}`);
     return refused('untrusted sender');
   }
-  if (!isKnownMethod(method)) {
+  if (!isDeskMethod(method)) {
     log(`refused unknown method ${JSON.stringify(String(method)).slice(0, 80)}`);
     return refused('unknown method');
   }

@@ -1,12 +1,13 @@
 /**
  * The preload: exposes `window.desk` — the contract's named methods and nothing else (docs/architecture.md;
- * Tad, which hands the page `ipcRenderer`, is the counter-example). The object ends with
- * `satisfies DeskApi`, so a method added to or removed from the contract is a type error here
- * until the bridge follows (after Actual Budget's preload).
+ * Tad, which hands the page `ipcRenderer`, is the counter-example). The methods are made from the
+ * contract's list of names (`contract/desk-names.ts`), each a call over `desk:invoke`; the object
+ * ends with `satisfies DeskApi`.
  *
  * Runs sandboxed: it may `require` only `electron` and a few Node shims, so the build bundles it
- * with `channels.ts` into one CommonJS file (`dist/electron/preload.cjs`). It imports only types
- * from the contract, so zod stays out of the page.
+ * with `channels.ts` and `contract/desk-names.ts` into one CommonJS file
+ * (`dist/electron/preload.cjs`). From `desk-api.ts` it imports only types, so zod stays out of
+ * the page.
  *
  * Every method resolves to a `Result`: a rejected `ipcRenderer.invoke` (main's handler missing or
  * throwing) becomes `{ ok: false, error: { code: 'internal' } }`.
@@ -24,7 +25,8 @@ import type {
   Result,
   SavedFile,
 } from '../contract/desk-api.ts';
-import { CHOOSE_FILES_CHANNEL, DROPPED_FILE_CHANNEL, EVENT_CHANNEL, INVOKE_CHANNEL, SAVE_FILE_CHANNEL, isDeskEventName } from './channels.ts';
+import { DESK_METHODS, isDeskEventName } from '../contract/desk-names.ts';
+import { CHOOSE_FILES_CHANNEL, DROPPED_FILE_CHANNEL, EVENT_CHANNEL, INVOKE_CHANNEL, SAVE_FILE_CHANNEL } from './channels.ts';
 
 function internal(error: unknown): Result<never> {
   return { ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } };
@@ -99,31 +101,13 @@ async function saveFile(name: string, bytes: Uint8Array, mediaType?: string): Pr
 
 // ── the bridge ───────────────────────────────────────────────────────────────────────────────
 
+/** One bridge function per contract method, from the contract's own list of names. */
+const methods = Object.fromEntries(
+  DESK_METHODS.map((method) => [method, (request: DeskRequest<typeof method>) => invoke(method, request)]),
+) as { readonly [M in DeskMethod]: DeskApi[M] };
+
 export const deskApi = {
-  importFiles: (request) => invoke('importFiles', request),
-  cancelImport: (request) => invoke('cancelImport', request),
-  previewFile: (request) => invoke('previewFile', request),
-  listRejects: (request) => invoke('listRejects', request),
-  loadSampleData: (request) => invoke('loadSampleData', request),
-  listExperiments: (request) => invoke('listExperiments', request),
-  analyzeExperiment: (request) => invoke('analyzeExperiment', request),
-  previewRows: (request) => invoke('previewRows', request),
-  listFiles: (request) => invoke('listFiles', request),
-  getSettings: (request) => invoke('getSettings', request),
-  setSettings: (request) => invoke('setSettings', request),
-  listChangeSets: (request) => invoke('listChangeSets', request),
-  getChangeSet: (request) => invoke('getChangeSet', request),
-  proposeDecision: (request) => invoke('proposeDecision', request),
-  submitDecision: (request) => invoke('submitDecision', request),
-  listOutbox: (request) => invoke('listOutbox', request),
-  retryOutbox: (request) => invoke('retryOutbox', request),
-  discardOutboxItem: (request) => invoke('discardOutboxItem', request),
-  linkExperiment: (request) => invoke('linkExperiment', request),
-  approveChangeSet: (request) => invoke('approveChangeSet', request),
-  rejectChangeSet: (request) => invoke('rejectChangeSet', request),
-  getApiSettings: (request) => invoke('getApiSettings', request),
-  setApiSettings: (request) => invoke('setApiSettings', request),
-  exportReport: (request) => invoke('exportReport', request),
+  ...methods,
   on,
   host: 'electron',
   toFileRef,

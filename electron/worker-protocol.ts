@@ -12,7 +12,7 @@
  * confirmation to store it on Linux's `basic_text` backend.
  */
 import type { DeskEventName, DeskMethod, Result } from '../contract/desk-api.ts';
-import { isDeskEventName, isDeskMethod } from './channels.ts';
+import { isDeskEventName, isDeskMethod } from '../contract/desk-names.ts';
 
 export interface CallMessage {
   readonly type: 'call';

@@ -8,7 +8,7 @@
  */
 import type { DeskEventName, DeskEvents, DeskMethod, Result } from '../contract/desk-api.ts';
 import type { TokenStoreOptions } from '../contract/changesets/decisions.ts';
-import { EVENT_LIST } from './channels.ts';
+import { DESK_EVENTS } from '../contract/desk-names.ts';
 import { parseToWorker, type FromWorker, type TokenResultMessage } from './worker-protocol.ts';
 
 /** The part of Electron's `process.parentPort` the worker uses. */
@@ -75,7 +75,7 @@ function errorMessage(error: unknown): string {
 
 /** Starts answering messages on `port`; returns a function that stops forwarding events. */
 export function serveDesk(port: ParentPortLike, options: ServeOptions): () => void {
-  const unsubscribes = EVENT_LIST.map((event) =>
+  const unsubscribes = DESK_EVENTS.map((event) =>
     options.service.onEvent(event, (payload) => port.postMessage({ type: 'event', event, payload })));
 
   port.on('message', ({ data }) => {

@@ -20,6 +20,7 @@ import type { EstimateComparison } from './estimate-comparison.ts';
 import { compareEstimates, emptyComparison, pointComparison } from './estimate-comparison.ts';
 import { armMean, sampleCovariance, sampleVariance, validateSampleMoments } from './moments.ts';
 import { finiteOrNull, isFiniteNumber, isValidAlpha } from './finite.ts';
+import { totalMoments, ZERO_COVARIATE_MOMENTS } from './add-moments.ts';
 
 /**
  * @returns `INVALID_INPUT` when the Y moments are invalid for `type` (see `validateSampleMoments`),
@@ -36,12 +37,9 @@ export function validateCovariateMoments(
   return null;
 }
 
-function totals(arms: readonly CovariateMoments[]) {
-  let n = 0, sum = 0, sumX = 0, sumX2 = 0, sumXY = 0;
-  for (const a of arms) {
-    n += a.n; sum += a.sum; sumX += a.sumX; sumX2 += a.sumX2; sumXY += a.sumXY;
-  }
-  return { n, sum, sumX, sumX2, sumXY };
+/** The arms pooled: θ and the overall mean of x are computed over all units. */
+function totals(arms: readonly CovariateMoments[]): CovariateMoments {
+  return totalMoments(arms, ZERO_COVARIATE_MOMENTS);
 }
 
 function allFinite(arms: readonly CovariateMoments[]): boolean {

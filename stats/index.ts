@@ -12,6 +12,7 @@ export * from './estimate-comparison.ts';
 export * from './compare-arms.ts';
 export * from './ratio.ts';
 export * from './cuped.ts';
+export * from './add-moments.ts';
 export * from './srm.ts';
 export * from './power.ts';
 export * from './sequential.ts';

@@ -18,7 +18,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { DeskErrorCode, DeskEventName } from '../contract/desk-api.ts';
+import type { DeskErrorCode } from '../contract/desk-api.ts';
+import { DESK_EVENTS } from '../contract/desk-names.ts';
 import { encodeWire, decodeWire } from '../contract/wire.ts';
 import { invokeHandler, type DeskService } from '../data/service/desk-service.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, UploadTooLargeError, formatBytes } from '../data/service/uploads.ts';
@@ -56,7 +57,6 @@ export const CONTENT_SECURITY_POLICY =
 const MAX_JSON_BYTES = 1 << 20;
 /** A connection with no traffic for this long is closed (the event stream sends a keep-alive every 15 s). */
 const IDLE_TIMEOUT_MS = 120_000;
-const EVENTS: readonly DeskEventName[] = ['import-progress', 'files-opened', 'menu-command', 'outbox-changed'];
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.woff2': 'font/woff2', '.woff': 'font/woff', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
@@ -211,7 +211,8 @@ async function serveStatic(staticDir: string, pathname: string, response: Server
 function serveEvents(service: DeskService, request: IncomingMessage, response: ServerResponse): void {
   response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
   response.write(': connected\n\n');
-  const unsubscribe = EVENTS.map((event) =>
+  // Every contract event, so a new one reaches the browser without a change here.
+  const unsubscribe = DESK_EVENTS.map((event) =>
     service.onEvent(event, (payload) => response.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`)));
   const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
   request.on('close', () => {

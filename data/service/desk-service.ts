@@ -1,16 +1,17 @@
 /**
  * The desk service: the contract's handlers (contract/desk-api.ts) over one local database —
- * what the Electron worker and the loopback web host both call. Requests are validated here as
- * well as at the host boundary; database work is serialised (one DuckDB connection); cancel and
- * progress bypass the queue.
+ * what the Electron worker and the loopback web host both call. A request is validated once on
+ * its way in — by `invokeHandler`/`invokeInternal` at a process boundary, or by
+ * `service.handlers` for in-process callers — and never again inside a handler; database work is
+ * serialised (one DuckDB connection); cancel and progress bypass the queue.
  */
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z, ZodError } from 'zod';
 import {
-  DESK_METHODS, fileRefSchema, importFilesRequestSchema, previewFileRequestSchema, requestSchemas, type DeskErrorCode,
-  type DeskEventName, type DeskEvents, type DeskHandlers, type DeskMethod, type ExperimentListItem, type FilePreview,
+  DESK_METHODS, fileRefSchema, importFilesRequestSchema, isDeskMethod, previewFileRequestSchema, requestSchemas, type DeskErrorCode,
+  type DeskEventName, type DeskEvents, type DeskHandlers, type DeskMethod, type DeskResponse, type ExperimentListItem, type FilePreview,
   type ImportFilesResponse, type Result,
 } from '../../contract/desk-api.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
@@ -78,8 +79,20 @@ export type DeskServiceHandlers = Omit<DeskHandlers, 'importFiles' | 'previewFil
   previewFile: (request: LocalPreviewFileRequest) => Promise<FilePreview>;
 };
 
+/** A request as `localRequestSchemas` returns it: what the service's own handlers receive. */
+type ParsedLocalRequest<M extends DeskMethod> = z.output<(typeof localRequestSchemas)[M]>;
+
+/** The handlers proper: they trust their request, which was parsed on its way in. */
+type ParsedHandlers = { [M in DeskMethod]: (request: ParsedLocalRequest<M>) => Promise<DeskResponse<M>> };
+
+/** Each service's unchecked handlers, for the dispatchers that have just validated the request. */
+const parsedHandlersOf = new WeakMap<DeskService, ParsedHandlers>();
+
 export interface DeskService {
-  /** Called in process only: these accept local paths. Hosts dispatch through `invokeHandler`. */
+  /**
+   * Called in process only: these accept local paths and validate their request (defaults filled
+   * in; `ZodError` on a bad one). Hosts dispatch through `invokeHandler`.
+   */
   readonly handlers: DeskServiceHandlers;
   readonly uploads: UploadStore;
   onEvent<E extends DeskEventName>(event: E, listener: (payload: DeskEvents[E]) => void): () => void;
@@ -224,14 +237,12 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     }
   };
 
-  const handlers: DeskServiceHandlers = {
-    async importFiles(request) {
-      const parsed = localImportFilesRequestSchema.parse(request);
+  const parsedHandlers: ParsedHandlers = {
+    async importFiles(parsed) {
       return runImport(parsed.importId, parsed.files.map(resolveFile), { ...(parsed.mapping && { mapping: parsed.mapping }), force: parsed.force ?? false });
     },
 
-    async cancelImport(request) {
-      const { importId } = requestSchemas.cancelImport.parse(request);
+    async cancelImport({ importId }) {
       const controller = running.get(importId);
       if (!controller) return { cancelled: false };
       controller.abort();
@@ -239,14 +250,12 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       return { cancelled: true };
     },
 
-    async previewFile(request) {
-      const { file } = localPreviewFileRequestSchema.parse(request);
+    async previewFile({ file }) {
       const resolved = resolveFile(file);
       return exclusive(() => previewFile(db, resolved.path, resolved.sourceName));
     },
 
-    async listRejects(request) {
-      const { fileId, offset, limit } = requestSchemas.listRejects.parse(request);
+    async listRejects({ fileId, offset, limit }) {
       return exclusive(async () => {
         const total = await db.query<{ n: bigint }>('SELECT count(*) AS n FROM rejects WHERE file_id = $f', { f: fileId });
         const rows = await db.query<{ line: bigint | null; reason: string; detail: string | null; raw: string | null }>(
@@ -260,8 +269,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       });
     },
 
-    async loadSampleData(request) {
-      const { importId } = requestSchemas.loadSampleData.parse(request);
+    async loadSampleData({ importId }) {
       const folder = join(uploadDir, 'sample');
       await mkdir(folder, { recursive: true });
       const path = join(folder, SAMPLE_FILE_NAME);
@@ -286,8 +294,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       });
     },
 
-    async analyzeExperiment(request) {
-      const { experimentId, overrides } = requestSchemas.analyzeExperiment.parse(request);
+    async analyzeExperiment({ experimentId, overrides }) {
       return exclusive(async () => {
         const effective = await analysisSettings(overrides ?? {});
         const report = (await analyzeDatabase(db, effective, experimentId)).experiments[0];
@@ -302,8 +309,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       });
     },
 
-    async previewRows(request) {
-      const { table, fileId, limit } = requestSchemas.previewRows.parse(request);
+    async previewRows({ table, fileId, limit }) {
       return exclusive(async () => {
         // `table` is one of three names fixed by the schema's enum, never free text.
         const rows = await db.query(`SELECT * FROM ${table} WHERE $file IS NULL OR file_id = $file ORDER BY file_id, line LIMIT $limit`,
@@ -322,13 +328,12 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     },
 
     async setSettings(request) {
-      return settings.set(requestSchemas.setSettings.parse(request));
+      return settings.set(request);
     },
 
     ...changesets.handlers,
 
-    async exportReport(request) {
-      const { experimentId, format, overrides } = requestSchemas.exportReport.parse(request);
+    async exportReport({ experimentId, format, overrides }) {
       const linked = await linkedChangeSet(experimentId);
       const model = await exclusive(async () => {
         const input = await collectReportInput(db, await analysisSettings(overrides ?? {}), experimentId);
@@ -345,7 +350,13 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     },
   };
 
-  return {
+  // In-process callers get the same validation as a host's dispatch, once, on the way in.
+  const handlers = Object.fromEntries(DESK_METHODS.map((method) => [
+    method,
+    (request: unknown) => (parsedHandlers[method] as (parsed: unknown) => Promise<unknown>)(localRequestSchemas[method].parse(request ?? {})),
+  ])) as DeskServiceHandlers;
+
+  const service: DeskService = {
     handlers,
     uploads,
     onEvent(event, listener) {
@@ -361,6 +372,8 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       await uploads.clear();
     },
   };
+  parsedHandlersOf.set(service, parsedHandlers);
+  return service;
 }
 
 /** Maps any error a handler throws to the contract's error value. Never includes a stack. */
@@ -402,14 +415,14 @@ async function dispatch(
   method: string,
   rawRequest: unknown,
 ): Promise<Result<unknown>> {
-  if (!(DESK_METHODS as readonly string[]).includes(method)) {
+  if (!isDeskMethod(method)) {
     return { ok: false, error: { code: 'invalid_request', message: `unknown method ${method}` } };
   }
-  const name = method as DeskMethod;
-  const parsed = schemas[name].safeParse(rawRequest ?? {});
+  const parsed = schemas[method].safeParse(rawRequest ?? {});
   if (!parsed.success) return { ok: false, error: toDeskError(parsed.error) };
   try {
-    const handler = service.handlers[name] as (request: unknown) => Promise<unknown>;
+    // Validated just now: the unchecked handler, so the request is not parsed a second time.
+    const handler = (parsedHandlersOf.get(service)?.[method] ?? service.handlers[method]) as (request: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {
     return { ok: false, error: toDeskError(error) };

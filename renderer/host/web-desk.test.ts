@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DESK_EVENTS, DESK_METHODS } from '../../contract/desk-names.ts';
 import { createWebDesk, NOT_AUTHORISED } from './web-desk.ts';
 import { encodeWire } from './wire.ts';
 
@@ -35,6 +36,16 @@ describe('the web host client', () => {
     expect(sent[0]!.init.method).toBe('POST');
     expect(JSON.parse(String(sent[0]!.init.body))).toEqual({ table: 'events', limit: 5 });
     expect(result.ok && [...result.value]).toEqual([9, 8, 7]);
+  });
+
+  it('has a route for every contract method and listens for every contract event', async () => {
+    const { sent, doFetch } = fakeFetch(() => new Response(encodeWire({ ok: true, value: null })));
+    const desk = createWebDesk({ fetch: doFetch, EventSource: FakeEventSource as unknown as new (url: string) => EventSource });
+    for (const method of DESK_METHODS) await (desk[method] as (request: unknown) => Promise<unknown>)({});
+    expect(sent.map((s) => s.url)).toEqual(DESK_METHODS.map((method) => `/api/call/${method}`));
+    const offs = DESK_EVENTS.map((event) => desk.on(event, () => {}));
+    expect([...FakeEventSource.last!.handlers.keys()]).toEqual([...DESK_EVENTS]);
+    offs.forEach((off) => off());
   });
 
   it('passes error results through', async () => {

@@ -16,21 +16,8 @@
 import type {
   DeskApi, DeskError, DeskEventName, DeskEvents, DeskMethod, DeskRequest, DeskResponse, DroppedFile, FileRef, Result, SavedFile,
 } from '../../contract/desk-api.ts';
+import { DESK_METHODS } from '../../contract/desk-names.ts';
 import { decodeWire, encodeWire } from './wire.ts';
-
-/**
- * Every method of the contract. Listed here rather than imported (`DESK_METHODS`) so the page
- * does not bundle zod; `satisfies` keeps the list in step with the contract.
- */
-const METHOD_SET = {
-  importFiles: true, cancelImport: true, previewFile: true, listRejects: true, loadSampleData: true,
-  listExperiments: true, analyzeExperiment: true, previewRows: true, listFiles: true,
-  getSettings: true, setSettings: true,
-  listChangeSets: true, getChangeSet: true, proposeDecision: true, submitDecision: true, listOutbox: true, retryOutbox: true,
-  discardOutboxItem: true, linkExperiment: true, approveChangeSet: true, rejectChangeSet: true, getApiSettings: true, setApiSettings: true,
-  exportReport: true,
-} as const satisfies Record<DeskMethod, true>;
-export const WEB_DESK_METHODS = Object.keys(METHOD_SET) as DeskMethod[];
 
 export const NOT_AUTHORISED: DeskError = { code: 'invalid_request', message: 'Not authorised: open the URL the server printed' };
 
@@ -177,8 +164,9 @@ export function createWebDesk(options: WebDeskOptions = {}): DeskApi {
     return { ok: true, value: { kind: 'upload', uploadId: uploaded.value.uploadId, name: file.name } };
   };
 
+  // One route per contract method, from the contract's zod-free list of names (the page never bundles zod).
   const methods = Object.fromEntries(
-    WEB_DESK_METHODS.map((method) => [method, (request: DeskRequest<typeof method>) => call(method, request)]),
+    DESK_METHODS.map((method) => [method, (request: DeskRequest<typeof method>) => call(method, request)]),
   ) as { [M in DeskMethod]: DeskApi[M] };
 
   const saveFile = async (name: string, bytes: Uint8Array, mediaType = 'application/octet-stream'): Promise<Result<SavedFile>> => {
