@@ -283,11 +283,16 @@ export function createDraft(request: CreateChangeSetRequest, context: ApplyConte
 
 /**
  * Whether the auto-rollback is armed (docs/interface.md banner "AUTO-ROLLBACK: ARMED"): the change is live
- * (ACTIVE or MEASURING) and has at least one auto-rollback trigger.
+ * (ACTIVE or MEASURING) and has at least one auto-rollback trigger. The one rule for the app, the
+ * CLI and the report; takes the report's looser shape too (a ChangeSet read back from a file may
+ * lack its rollback plan).
  */
-export function isAutoRollbackArmed(changeset: Pick<ChangeSet, 'execution' | 'rollbackPlan'>): boolean {
+export function isAutoRollbackArmed(changeset: {
+  readonly execution: { readonly status: string };
+  readonly rollbackPlan?: { readonly autoRollbackTriggers?: readonly unknown[] };
+}): boolean {
   return (changeset.execution.status === 'ACTIVE' || changeset.execution.status === 'MEASURING')
-    && changeset.rollbackPlan.autoRollbackTriggers.length > 0;
+    && (changeset.rollbackPlan?.autoRollbackTriggers?.length ?? 0) > 0;
 }
 
 /** The only state a decision `to` can be taken from, when there is exactly one (e.g. PROVEN ← MEASURING). */

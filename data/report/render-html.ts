@@ -23,6 +23,8 @@ import type { AnalysisSettings } from '../../contract/settings.ts';
 import { CHART_WIDTH, cumulativeSvg, forestSvg, funnelSvg, retentionSvg } from './charts.ts';
 import { embeddedFontCss } from './fonts.ts';
 import { escapeHtml } from '../../contract/escape-html.ts';
+import { isAutoRollbackArmed } from '../../contract/changesets/lifecycle.ts';
+import { isBlockingWarningCode, verdictLabel } from '../../contract/verdict-display.ts';
 import {
   DASH, dataValue, formatAbsolute, formatCount, formatDate, formatDays, formatNumber, formatPValue, formatPercent, formatTimestamp,
   formatUplift, formatValue,
@@ -61,8 +63,6 @@ export function reportCsp(css: string, body: string): string {
   return `default-src 'none'; style-src ${styles.join(' ')}; font-src data:; img-src data:; base-uri 'none'; form-action 'none'`;
 }
 
-const BLOCKING = new Set(['sample_ratio_mismatch', 'min_runtime_not_reached', 'low_sample_size']);
-const VERDICT_TEXT: Record<string, string> = { winner: 'Winner', loser: 'Loser', inconclusive: 'Inconclusive', not_ready: 'Not ready' };
 
 type Interval = { estimate: number | null; ciLower: number | null; ciUpper: number | null };
 
@@ -106,7 +106,7 @@ function verdict(m: DecisionReportModel): string {
   }
   // The headline restates the verdict's reason with the same numbers: the reason itself is in the JSON export.
   return `<section class="verdict" data-verdict="${esc(h.status)}" aria-label="Verdict">`
-    + `${badge(h.status, VERDICT_TEXT[h.status] ?? h.status)}<p class="headline" id="headline">${esc(h.sentence)}</p>`
+    + `${badge(h.status, verdictLabel(h.status))}<p class="headline" id="headline">${esc(h.sentence)}</p>`
     + `<p class="next">${next.join('')}</p></section>`;
 }
 
@@ -135,7 +135,7 @@ function windowsText(windows: AnalysisSettings['metricWindowDays']): string {
 }
 
 function warningRow(w: AnalysisWarning): string {
-  const blocking = BLOCKING.has(w.code);
+  const blocking = isBlockingWarningCode(w.code);
   return `<div class="warning${blocking ? ' blocking' : ''}" data-warning="${esc(w.code)}">`
     + `<span class="code">${esc(w.code.replaceAll('_', ' '))}</span><p>${esc(w.message)}</p>`
     + `<span class="detail">${esc([w.metric, w.variant].filter(Boolean).join(' · '))}</span></div>`;
@@ -339,14 +339,12 @@ function provenance(m: DecisionReportModel): string {
 
 // ── ChangeSet and audit trail ────────────────────────────────────────────────────────────────
 
-const ARMED_STATES = new Set(['ACTIVE', 'MEASURING']);
-
 function armedLine(c: ReportChangeSet): string {
   const triggers = c.rollbackPlan?.autoRollbackTriggers ?? [];
   if (triggers.length === 0) return '<div class="armed off">AUTO-ROLLBACK: NONE CONFIGURED</div>';
   const drops = triggers.map((t) => t.maxRelativeDrop).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
   const limit = drops.length > 0 ? `${Number((Math.min(...drops) * 100).toFixed(2))}%` : '?';
-  return ARMED_STATES.has(c.execution.status)
+  return isAutoRollbackArmed(c)
     ? `<div class="armed">AUTO-ROLLBACK: ARMED • DEVIATION &gt; ${esc(limit)} = AUTO-KILL</div>`
     : `<div class="armed off">AUTO-ROLLBACK: NOT ARMED (${esc(c.execution.status)}) • DEVIATION &gt; ${esc(limit)}</div>`;
 }

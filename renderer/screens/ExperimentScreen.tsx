@@ -14,7 +14,8 @@ import { forestHeight, forestLabel, forestOption, forestRows } from '../../chart
 import { funnelLabel, funnelOption } from '../../charts/funnel.ts';
 import { retentionLabel, retentionOption } from '../../charts/retention.ts';
 import { screenTheme } from '../charts/echarts.ts';
-import { BLOCKING_WARNINGS, VerdictBadge } from '../components/Badge.tsx';
+import { VerdictBadge } from '../components/Badge.tsx';
+import { isBlockingWarningCode } from '../../contract/verdict-display.ts';
 import { EChart } from '../components/EChart.tsx';
 import { MetricTable } from '../components/MetricTable.tsx';
 import { ScreenHeading } from '../components/ScreenHeading.tsx';
@@ -99,7 +100,7 @@ function Warnings({ report }: { report: ExperimentReport }) {
   return (
     <div aria-label="Warnings" role="group">
       {report.warnings.map((w, i) => {
-        const blocking = BLOCKING_WARNINGS.has(w.code);
+        const blocking = isBlockingWarningCode(w.code);
         return (
           <div key={`${w.code}-${w.metric ?? ''}-${w.variant ?? ''}-${i}`} className={`banner ${blocking ? 'alert' : 'info'}`} role={blocking ? 'alert' : 'status'} data-warning={w.code}>
             <span className="code">{w.code.replace(/_/g, ' ')}</span>

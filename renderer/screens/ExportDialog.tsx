@@ -9,8 +9,7 @@ import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import { REPORT_FORMAT_LABELS, REPORT_FORMATS } from '../../contract/report-export.ts';
 import { chooseReportFormat, closeReportExport, exportReport } from '../store/actions/report.ts';
 import { useDeskStore } from '../store/store.ts';
-
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), [tabindex]:not([tabindex="-1"])';
+import { handleDialogKeys } from '../components/dialog-keys.ts';
 
 export function ExportDialog() {
   const open = useDeskStore((s) => s.reportExport.open);
@@ -38,26 +37,7 @@ function ExportForm() {
     };
   }, []);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation();
-      closeReportExport();
-      return;
-    }
-    if (event.key !== 'Tab' || !ref.current) return;
-    const items = Array.from(ref.current.querySelectorAll<HTMLElement>(FOCUSABLE));
-    if (items.length === 0) return;
-    const first = items[0]!;
-    const last = items[items.length - 1]!;
-    if (event.shiftKey && document.activeElement === first) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => handleDialogKeys(event, ref.current, closeReportExport);
 
   return (
     <div className="backdrop">

@@ -10,6 +10,7 @@ import type { MappingOptions } from '../../contract/mapping.ts';
 import { displayName } from '../format/names.ts';
 import { closeMapping, submitMapping } from '../store/actions/import.ts';
 import { useDeskStore } from '../store/store.ts';
+import { handleDialogKeys } from '../components/dialog-keys.ts';
 
 const PREVIEW_ROWS = 8;
 
@@ -51,8 +52,6 @@ export function mappingFromDraft(draft: Draft): MappingOptions {
   if (Object.keys(covariates).length > 0) out.covariates = covariates;
   return out;
 }
-
-const FOCUSABLE = 'button:not([disabled]), select:not([disabled]), input:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 export function MappingDialog() {
   const dialog = useDeskStore((s) => s.importer.mapping);
@@ -109,26 +108,7 @@ function MappingForm({ preview, fileCount }: { preview: FilePreview; fileCount: 
     void submitMapping(mappingFromDraft({ ...draft, metrics: draft.metrics.filter((m) => !roles.has(m)) }));
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation();
-      closeMapping();
-      return;
-    }
-    if (event.key !== 'Tab' || !ref.current) return;
-    const items = Array.from(ref.current.querySelectorAll<HTMLElement>(FOCUSABLE));
-    if (items.length === 0) return;
-    const first = items[0]!;
-    const last = items[items.length - 1]!;
-    if (event.shiftKey && document.activeElement === first) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => handleDialogKeys(event, ref.current, closeMapping);
 
   // The host lists the values of the column it guessed; for another column, the preview rows'.
   const variantValues = useMemo(() => {
