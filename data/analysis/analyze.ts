@@ -8,6 +8,7 @@ import {
 } from '../../stats/index.ts';
 import { APP_VERSION } from '../app-version.ts';
 import { toNumber, type Database } from '../database.ts';
+import type { AnalysisContext } from '../metrics/analysis-context.ts';
 import type { ExperimentFrame } from '../metrics/experiment-frame.ts';
 import {
   cupedStatus, definitionsForAnalysis, frameForDefinition, guardrailThresholds, settingsForDefinition, splitWeights,
@@ -27,6 +28,11 @@ export interface AnalyzeOptions {
    * experiment's stored latest version; not stored. Validated like a saved one.
    */
   readonly definitions?: readonly unknown[];
+  /**
+   * The request's analysis context for `settings` (data/metrics/analysis-context.ts), when the
+   * caller opened one to share with the series and filter choices; opened here when absent.
+   */
+  readonly context?: AnalysisContext;
 }
 
 /**
@@ -41,7 +47,7 @@ export async function analyzeDatabase(
   db: Database, settings: AnalysisSettings, experimentId: string | null = null, options: AnalyzeOptions = {},
 ): Promise<AnalysisReport> {
   const definitions = await definitionsForAnalysis(db, options.definitions);
-  const frames = await definedFrames(db, settings, experimentId, definitions);
+  const frames = await definedFrames(db, settings, experimentId, definitions, options.context);
   const experiments = frames
     .filter((frame) => frame.arms.length > 0)
     .map((frame) => analyzeExperiment(frame, settings, definitions.get(frame.experimentId) ?? null));

@@ -4,10 +4,12 @@
  * retention curve D0…D30 for event logs. Both are plain typed columns (`contract/series.ts`);
  * they become Arrow IPC only where they cross to the renderer (`data/arrow/series-to-arrow.ts`).
  */
-import { compareArms, type MetricType } from '../../stats/index.ts';
+import { addMoments, compareArms, ZERO_SAMPLE_MOMENTS, type MetricType, type SampleMoments } from '../../stats/index.ts';
 import { toNumber, type Database } from '../database.ts';
 import { assignmentFilter } from '../metrics/filters.ts';
-import { RETENTION_CURVE_DAYS, unitSums } from '../metrics/unit-metrics-cache.ts';
+import { analysisContext, type AnalysisContext } from '../metrics/analysis-context.ts';
+import { RETENTION_CURVE_DAYS } from '../metrics/mean-metrics.ts';
+import { unitSums } from '../metrics/unit-sums.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
 import type { ExperimentReport } from '../../contract/report.ts';
 import type { CumulativeColumns, RetentionColumns } from '../../contract/series.ts';
@@ -26,7 +28,7 @@ interface DailySums {
   readonly sumSquares: number;
 }
 
-async function dailySums(db: Database, report: ExperimentReport, settings: AnalysisSettings): Promise<DailySums[]> {
+async function dailySums(db: Database, report: ExperimentReport, settings: AnalysisSettings, context?: AnalysisContext): Promise<DailySums[]> {
   const metric = report.primaryMetric;
   if (!metric) return [];
   const filter = assignmentFilter(settings, report.experimentId);
@@ -35,7 +37,7 @@ async function dailySums(db: Database, report: ExperimentReport, settings: Analy
     // The sums of the units that the analysis which produced `report` selected, per day of exposure.
     const metricName = metric === 'conversion' || metric === 'revenue_per_user' || metric === 'orders_per_user' ? metric : null;
     if (!metricName) return [];
-    const source = await unitSums(db, settings, report.experimentId);
+    const source = await unitSums(context ?? await analysisContext(db, settings), report.experimentId);
     rows = await db.query(`
       SELECT variant_id AS variant, t0_day AS day, sum(n) AS n, sum(${metricName}__sum) AS sum, sum(${metricName}__sum2) AS sum2
       FROM ${source.sql} GROUP BY ALL ORDER BY day`, source.params);
@@ -56,19 +58,22 @@ async function dailySums(db: Database, report: ExperimentReport, settings: Analy
  * Cumulative uplift of the primary metric: for each exposure day (UTC) and treatment, the
  * comparison with control over all units exposed up to the end of that day.
  * Columns: day (epoch ms of the end of the day), variant, n (treatment units so far), relative,
- * ciLower, ciUpper (NaN where not computable).
+ * ciLower, ciUpper (NaN where not computable). `context`: the request's analysis context for
+ * `settings` (`data/metrics/analysis-context.ts`), opened here when absent.
  */
-export async function cumulativeUplift(db: Database, report: ExperimentReport, settings: AnalysisSettings): Promise<CumulativeColumns> {
-  const sums = await dailySums(db, report, settings);
+export async function cumulativeUplift(
+  db: Database, report: ExperimentReport, settings: AnalysisSettings, context?: AnalysisContext,
+): Promise<CumulativeColumns> {
+  const sums = await dailySums(db, report, settings, context);
   const type = report.metrics.find((m) => m.name === report.primaryMetric)?.type;
   const days = [...new Set(sums.map((s) => s.day))].sort((a, b) => a - b);
   const out = { day: [] as number[], variant: [] as string[], n: [] as number[], relative: [] as (number | null)[], ciLower: [] as (number | null)[], ciUpper: [] as (number | null)[] };
   if (type === 'binomial' || type === 'continuous') {
-    const running = new Map<string, { n: number; sum: number; sumSquares: number }>();
+    const running = new Map<string, SampleMoments>();
     for (const day of days) {
-      for (const s of sums.filter((x) => x.day === day)) {
-        const r = running.get(s.variant) ?? { n: 0, sum: 0, sumSquares: 0 };
-        running.set(s.variant, { n: r.n + s.n, sum: r.sum + s.sum, sumSquares: r.sumSquares + s.sumSquares });
+      // Each day's sums add to the running moments of its variant (stats/add-moments.ts).
+      for (const { variant, n, sum, sumSquares } of sums.filter((x) => x.day === day)) {
+        running.set(variant, addMoments(running.get(variant) ?? ZERO_SAMPLE_MOMENTS, { n, sum, sumSquares }));
       }
       const control = running.get(report.control);
       if (!control) continue;
@@ -99,12 +104,15 @@ export async function cumulativeUplift(db: Database, report: ExperimentReport, s
  * Retention curve D0…D30 of an event-log experiment: per variant and day k, the mature units
  * (t0 + (k+1) days ≤ end of data) and the share of them with any event in [t0 + k, t0 + k + 1).
  * Columns: day (k), variant, mature, rate (NaN when no unit is mature). Empty for unit tables.
+ * `context` as for {@link cumulativeUplift}.
  */
-export async function retentionCurve(db: Database, report: ExperimentReport, settings: AnalysisSettings): Promise<RetentionColumns> {
+export async function retentionCurve(
+  db: Database, report: ExperimentReport, settings: AnalysisSettings, context?: AnalysisContext,
+): Promise<RetentionColumns> {
   let rows: Record<string, unknown>[] = [];
   if (report.source === 'events') {
-    // Per day k: the mature units and, of them, those active on day k (unit-metrics-cache.ts).
-    const source = await unitSums(db, settings, report.experimentId);
+    // Per day k: the mature units and, of them, those active on day k (unit-metrics-build.ts).
+    const source = await unitSums(context ?? await analysisContext(db, settings), report.experimentId);
     const days = Array.from({ length: RETENTION_CURVE_DAYS }, (_, k) => k);
     const sums = await db.query(`
       SELECT variant_id AS variant,

@@ -6,6 +6,7 @@
  */
 import type { AnalysisSettings } from '../../contract/settings.ts';
 import type { Database } from '../database.ts';
+import type { AnalysisContext } from '../metrics/analysis-context.ts';
 import type { ExperimentFrame } from '../metrics/experiment-frame.ts';
 import { eventLogFrames } from '../metrics/event-log-metrics.ts';
 import { unitTableFrames } from '../metrics/unit-table-metrics.ts';
@@ -17,10 +18,12 @@ import { changesFrames, settingsForDefinition, unitTablePlan, type DefinedExperi
  */
 export async function definedFrames(
   db: Database, settings: AnalysisSettings, experimentId: string | null, definitions: ReadonlyMap<string, DefinedExperiment>,
+  context?: AnalysisContext,
 ): Promise<ExperimentFrame[]> {
   const plan = unitTablePlan(definitions);
+  // `context` is the request's for `settings`; an experiment's own settings open their own.
   const read = async (s: AnalysisSettings, id: string | null): Promise<ExperimentFrame[]> =>
-    [...(await eventLogFrames(db, s, id)), ...(await unitTableFrames(db, s, id, plan))];
+    [...(await eventLogFrames(db, s, id, s === settings ? context : undefined)), ...(await unitTableFrames(db, s, id, plan))];
   const frames = await read(settings, experimentId);
   const own = [...definitions.values()]
     .filter((d) => changesFrames(d.definition) && (experimentId === null || d.definition.experimentId === experimentId));

@@ -8,7 +8,9 @@ import type { CovariateMoments, RatioMoments } from '../../stats/index.ts';
 import { toNumber, type Database } from '../database.ts';
 import type { AnalysisSettings } from '../../contract/settings.ts';
 import type { ExperimentFrame, MetricFrame } from './experiment-frame.ts';
-import { RETENTION_DAYS, unitMetrics, unitSums } from './unit-metrics-cache.ts';
+import { analysisContext, type AnalysisContext } from './analysis-context.ts';
+import { RETENTION_DAYS } from './mean-metrics.ts';
+import { unitSums } from './unit-sums.ts';
 
 export { RETENTION_DAYS };
 
@@ -16,11 +18,14 @@ type Sums = Record<string, unknown>;
 
 /**
  * Per-experiment frames for every experiment of the event log, with sufficient statistics of all
- * default metrics per variant over the units the filters of `settings` select.
+ * default metrics per variant over the units the filters of `settings` select. `context`: the
+ * request's analysis context for `settings` (`analysis-context.ts`), opened here when absent.
  */
-export async function eventLogFrames(db: Database, settings: AnalysisSettings, experimentId: string | null = null): Promise<ExperimentFrame[]> {
-  const cache = await unitMetrics(db, settings);
-  const source = await unitSums(db, settings, experimentId);
+export async function eventLogFrames(
+  db: Database, settings: AnalysisSettings, experimentId: string | null = null, context?: AnalysisContext,
+): Promise<ExperimentFrame[]> {
+  const cache = context ?? await analysisContext(db, settings);
+  const source = await unitSums(cache, experimentId);
   const columns = [...cache.metrics.flatMap((m) => ['n', 'sum', 'sum2', 'x', 'x2', 'xy'].map((suffix) => `${m.column}__${suffix}`)), 'aov__numden'];
   const arms = await db.query<Sums>(`
     SELECT experiment_id, variant_id, ${columns.map((c) => `sum(${c}) AS ${c}`).join(', ')}

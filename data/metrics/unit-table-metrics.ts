@@ -17,7 +17,7 @@ import { columnMappingSchema } from '../import/mapping.ts';
 import { UserError } from '../user-error.ts';
 import type { ExperimentFrame, MetricFrame } from './experiment-frame.ts';
 import { assignmentFilter, experimentFilter } from './filters.ts';
-import { isoOrNull } from './unit-metrics-cache.ts';
+import { isoOrNull } from './unit-metrics-build.ts';
 
 type Sums = Record<string, unknown>;
 

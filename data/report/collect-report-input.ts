@@ -5,6 +5,7 @@
  */
 import { analyzeDatabase, importedFiles, type AnalyzeOptions } from '../analysis/analyze.ts';
 import { cumulativeUplift, retentionCurve } from '../analysis/time-series.ts';
+import { analysisContext } from '../metrics/analysis-context.ts';
 import { APP_VERSION } from '../app-version.ts';
 import { toNumber, type Database } from '../database.ts';
 import type { ExperimentReport, ImportedFileReport } from '../../contract/report.ts';
@@ -39,7 +40,9 @@ export async function collectReportInput(
   db: Database, settings: AnalysisSettings, experimentId: string, generatedAt: string = new Date().toISOString(),
   options: AnalyzeOptions = {},
 ): Promise<Omit<ReportModelInput, 'changeSet' | 'auditTrail' | 'decision'> | null> {
-  const analysis = await analyzeDatabase(db, settings, experimentId, options);
+  // One analysis context for the analysis and both series (data/metrics/analysis-context.ts).
+  const context = await analysisContext(db, settings);
+  const analysis = await analyzeDatabase(db, settings, experimentId, { ...options, context });
   const experiment = analysis.experiments.find((e) => e.experimentId === experimentId);
   if (!experiment) return null;
   return {
@@ -49,7 +52,7 @@ export async function collectReportInput(
     appVersion: APP_VERSION,
     analysedAt: analysis.generatedAt,
     generatedAt,
-    cumulative: await cumulativeUplift(db, experiment, settings),
-    retention: await retentionCurve(db, experiment, settings),
+    cumulative: await cumulativeUplift(db, experiment, settings, context),
+    retention: await retentionCurve(db, experiment, settings, context),
   };
 }

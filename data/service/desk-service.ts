@@ -21,7 +21,8 @@ import type { MappingOptions } from '../../contract/mapping.ts';
 import { analyzeDatabase, importedFiles } from '../analysis/analyze.ts';
 import { cumulativeUplift, experimentSegments, retentionCurve } from '../analysis/time-series.ts';
 import { cumulativeToArrow, retentionToArrow } from '../arrow/series-to-arrow.ts';
-import { exposureAttributeValues, unitMetrics } from '../metrics/unit-metrics-cache.ts';
+import { analysisContext } from '../metrics/analysis-context.ts';
+import { exposureAttributeValues } from '../metrics/unit-sums.ts';
 import { rowsToArrow } from '../arrow/to-arrow.ts';
 import { ChangeSetServiceError, createChangeSetService, type ChangeSetTuning } from '../changesets/decision-service.ts';
 import { openDatabase, toNumber, type Database } from '../database.ts';
@@ -227,7 +228,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
           emit('import-progress', { ...finished, phase: 'indexing' });
           // The import has committed: a failure or a cancel here only means the first analysis
           // builds them itself, and reports its own error if it has one.
-          await unitMetrics(db, await analysisSettings()).catch(() => undefined);
+          await analysisContext(db, await analysisSettings()).catch(() => undefined);
         }
         if (finished) emit('import-progress', finished);
         return { summaries };
@@ -297,14 +298,16 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     async analyzeExperiment({ experimentId, overrides }) {
       return exclusive(async () => {
         const effective = await analysisSettings(overrides ?? {});
-        const report = (await analyzeDatabase(db, effective, experimentId)).experiments[0];
+        // One analysis context for the report, the series and the filter choices.
+        const context = await analysisContext(db, effective);
+        const report = (await analyzeDatabase(db, effective, experimentId, { context })).experiments[0];
         if (!report) throw new DeskServiceError('not_found', `no experiment ${experimentId} (or no unit matches the filters)`);
         return {
           report,
-          cumulative: cumulativeToArrow(await cumulativeUplift(db, report, effective)),
-          retention: retentionToArrow(await retentionCurve(db, report, effective)),
+          cumulative: cumulativeToArrow(await cumulativeUplift(db, report, effective, context)),
+          retention: retentionToArrow(await retentionCurve(db, report, effective, context)),
           segments: await experimentSegments(db, experimentId),
-          exposureAttributes: report.source === 'events' ? await exposureAttributeValues(db, effective, experimentId) : {},
+          exposureAttributes: report.source === 'events' ? await exposureAttributeValues(context, experimentId) : {},
         };
       });
     },

@@ -9,7 +9,8 @@ import { defaultSettings, type AnalysisSettings } from '../../contract/settings.
 import { analyzeDatabase } from '../../data/analysis/analyze.ts';
 import { openDatabase, type Database } from '../../data/database.ts';
 import { importFile } from '../../data/import/import-file.ts';
-import { exposureAttributeValues } from '../../data/metrics/unit-metrics-cache.ts';
+import { analysisContext } from '../../data/metrics/analysis-context.ts';
+import { exposureAttributeValues } from '../../data/metrics/unit-sums.ts';
 import { analysisSettings } from '../../cli/options.ts';
 import { UsageError } from '../../cli/usage-error.ts';
 import { tempDir } from '../helpers/temp-files.ts';
@@ -57,7 +58,7 @@ describe('exposure attribute filters', () => {
     // store-fr is only on the second exposures: no unit.
     expect(await conversion(db, defaultSettings({ exposureFilters: { store_id: 'store-fr' } }))).toEqual([]);
     // The choices offered: the first exposures' values.
-    expect(await exposureAttributeValues(db, defaultSettings(), 'exp')).toEqual({ store_id: ['store-de', 'store-nl'], plan_code: ['basic', 'pro'] });
+    expect(await exposureAttributeValues(await analysisContext(db, defaultSettings()), 'exp')).toEqual({ store_id: ['store-de', 'store-nl'], plan_code: ['basic', 'pro'] });
     await db.close();
   });
 
