@@ -149,7 +149,7 @@ const MIGRATIONS: readonly Migration[] = [
     sql: `
       -- What the persisted per-unit analysis tables (analysis_unit_metrics, analysis_unit_cube,
       -- created on demand) were built from, and the per-experiment totals that go with them
-      -- (data/metrics/unit-metrics-cache.ts). At most one row; no row: rebuild.
+      -- (data/metrics/analysis-context.ts). At most one row; no row: rebuild.
       CREATE TABLE analysis_cache (
         key VARCHAR NOT NULL,
         summary JSON NOT NULL,

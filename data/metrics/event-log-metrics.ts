@@ -1,6 +1,6 @@
 /**
  * Event-log metrics of docs/analysis-definitions.md as set-based SQL: the per-unit values (computed once per state of
- * the data, `unit-metrics-cache.ts`), then one GROUP BY per (experiment, variant) over the units
+ * the data, `unit-metrics-build.ts`, kept current by `analysis-context.ts`), then one GROUP BY per (experiment, variant) over the units
  * the filters select that returns sufficient statistics — n, Σy, Σy², and Σx, Σx², Σxy of the
  * CUPED pre-period covariate. Definitions: docs/analysis-definitions.md.
  */

@@ -31,7 +31,7 @@ export async function experimentFiles(db: Database, experiment: ExperimentReport
  * the series and the files. Null when the experiment does not exist (or no unit passes the
  * filters). Re-analyses the one experiment with `settings`, so the report shows the analysis of
  * exactly those settings; the series are computed for the same settings from the persisted
- * per-unit tables (`analysis_unit_metrics`, `analysis_unit_cube`, data/metrics/unit-metrics-cache.ts),
+ * per-unit tables (`analysis_unit_metrics`, `analysis_unit_cube`, data/metrics/analysis-context.ts),
  * which the analysis has just built or found current, and stay plain columns (no Arrow here).
  * `options.definitions` replace stored experiment definitions for this report (`analyzeDatabase`).
  * @throws Error only for database failures.

@@ -1,6 +1,6 @@
 /**
  * The analysis reads per-unit values computed once per state of the data and a cube of sums per
- * (experiment, variant, segment, day of exposure) (data/metrics/unit-metrics-cache.ts). These
+ * (experiment, variant, segment, day of exposure) (data/metrics/unit-metrics-build.ts, analysis-context.ts). These
  * tests hold it to the direct definitions: for every filter — none, a segment, a date range at
  * UTC midnight (the cube), a range with a time of day (the units) — the sufficient statistics,
  * the cumulative series and the D0–D30 retention curve equal straightforward SQL over the event
