@@ -8,7 +8,8 @@
 import type { OutboxItem } from '../../contract/changesets/decisions.ts';
 import { CONFLICT_MESSAGE, formatDateTime, outboxStateText, statusLabel } from '../format/changesets.ts';
 import { displayName } from '../format/names.ts';
-import { discardOutboxItem, reanalyseConflict, syncOutbox } from '../store/actions/outbox.ts';
+import { reanalyseConflict } from '../store/actions/decision.ts';
+import { discardOutboxItem, syncOutbox } from '../store/actions/outbox.ts';
 import { useDeskStore } from '../store/store.ts';
 import { OutboxStateBadge } from './ChangeSetBadges.tsx';
 

@@ -11,10 +11,10 @@ import { loadApiSettings, saveApiSettings } from './actions/api-settings.ts';
 import {
   filterChangeSets, loadMoreChangeSets, selectChangeSet, showChangeSets, takeChangeSetStep,
 } from './actions/changesets.ts';
-import { editDecisionReason, linkDecisionChangeSet, proposeDecisionForOpenExperiment, submitProposedDecision } from './actions/decision.ts';
+import { editDecisionReason, linkDecisionChangeSet, proposeDecisionForOpenExperiment, reanalyseConflict, submitProposedDecision } from './actions/decision.ts';
 import { openExperiment, setOverrides } from './actions/experiment.ts';
 import { connectHostEvents } from './actions/host-events.ts';
-import { discardOutboxItem, loadOutbox, reanalyseConflict, syncOutbox } from './actions/outbox.ts';
+import { discardOutboxItem, loadOutbox, syncOutbox } from './actions/outbox.ts';
 import { connectDesk } from './host-api.ts';
 import { resetStore, useDeskStore } from './store.ts';
 import { changeSet, detail, outboxItem, proposal } from './testing/changesets.ts';

@@ -1,31 +1,32 @@
 /**
- * The renderer's one store, combined from the typed slices, and its reset (tests reset it
+ * The renderer's one store, made of the typed slices' initial values, and its reset (tests reset it
  * between cases; the state holds data only, so the initial snapshot is the whole reset).
  */
 import { create } from 'zustand';
 import type { DeskState } from './state.ts';
-import { createExperimentSlice } from './slices/experiment.ts';
-import { createExperimentsSlice } from './slices/experiments.ts';
-import { createImportSlice } from './slices/import.ts';
-import { createNavigationSlice } from './slices/navigation.ts';
-import { createReportSlice } from './slices/report.ts';
-import { createSettingsSlice } from './slices/settings.ts';
-import { createApiSettingsSlice } from './slices/api-settings.ts';
-import { createChangeSetsSlice } from './slices/changesets.ts';
-import { createDecisionSlice } from './slices/decision.ts';
-import { createOutboxSlice } from './slices/outbox.ts';
+import { initialApiSettings } from './slices/api-settings.ts';
+import { initialChangeSets } from './slices/changesets.ts';
+import { initialDecision } from './slices/decision.ts';
+import { initialExperiment } from './slices/experiment.ts';
+import { initialExperiments } from './slices/experiments.ts';
+import { initialImport } from './slices/import.ts';
+import { initialNavigation } from './slices/navigation.ts';
+import { initialOutbox } from './slices/outbox.ts';
+import { initialReportExport } from './slices/report.ts';
+import { initialSettings } from './slices/settings.ts';
 
-export const useDeskStore = create<DeskState>()((...a) => ({
-  ...createNavigationSlice(...a),
-  ...createImportSlice(...a),
-  ...createExperimentsSlice(...a),
-  ...createExperimentSlice(...a),
-  ...createSettingsSlice(...a),
-  ...createReportSlice(...a),
-  ...createChangeSetsSlice(...a),
-  ...createOutboxSlice(...a),
-  ...createDecisionSlice(...a),
-  ...createApiSettingsSlice(...a),
+// The slices hold data only (their operations are the actions), so the store is their initial values.
+export const useDeskStore = create<DeskState>()(() => ({
+  navigation: initialNavigation,
+  importer: initialImport,
+  experiments: initialExperiments,
+  experiment: initialExperiment,
+  settings: initialSettings,
+  reportExport: initialReportExport,
+  changesets: initialChangeSets,
+  outbox: initialOutbox,
+  decision: initialDecision,
+  apiSettings: initialApiSettings,
 }));
 
 const initialState: DeskState = useDeskStore.getState();

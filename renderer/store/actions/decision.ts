@@ -8,7 +8,9 @@ import type { OutboxItem } from '../../../contract/changesets/decisions.ts';
 import { deskApi } from '../host-api.ts';
 import { initialDecision } from '../slices/decision.ts';
 import { patch, slice } from '../store.ts';
-import { cleanOverrides } from './experiment.ts';
+import { loadChangeSetDetail, loadChangeSets } from './changesets.ts';
+import { cleanOverrides, openExperiment } from './experiment.ts';
+import { navigate } from './navigation.ts';
 import { discardSuperseded, rememberOutboxItem } from './outbox.ts';
 
 let latestProposal = 0;
@@ -99,4 +101,27 @@ export async function submitProposedDecision(): Promise<void> {
   }
   rememberOutboxItem(result.value);
   patch('decision', { submitting: false, submitted: result.value, replacing: null });
+}
+
+/**
+ * "Re-analyse" on a 409 conflict: back to the decision's experiment, which proposes again
+ * against the ChangeSet's current version; the analyst's next decision replaces the failed item.
+ * An item without an experiment (an approval) opens its ChangeSet instead.
+ */
+export async function reanalyseConflict(item: OutboxItem): Promise<void> {
+  if (!item.experimentId) {
+    navigate('changesets');
+    patch('changesets', { selectedId: item.changesetId });
+    await Promise.all([loadChangeSets(), loadChangeSetDetail(item.changesetId)]);
+    return;
+  }
+  const experiment = slice('experiment');
+  if (experiment.experimentId === item.experimentId && experiment.analysis?.experimentId === item.experimentId) {
+    patch('decision', { replacing: item.id, submitted: null, submitError: null, reasonEdited: false });
+    navigate('experiment');
+    await proposeDecisionForOpenExperiment();
+    return;
+  }
+  patch('decision', { ...initialDecision, experimentId: item.experimentId, replacing: item.id });
+  await openExperiment(item.experimentId);
 }

@@ -5,10 +5,11 @@
  */
 import type { MenuCommand } from '../../../contract/desk-api.ts';
 import { deskApi } from '../host-api.ts';
-import { patch } from '../store.ts';
+import { patch, slice } from '../store.ts';
 import { importFileRefs, handleImportProgress, loadSampleData } from './import.ts';
 import { navigate } from './navigation.ts';
-import { handleOutboxChanged } from './outbox.ts';
+import { loadChangeSetDetail, loadChangeSets } from './changesets.ts';
+import { applyOutboxChanged } from './outbox.ts';
 import { openReportExport } from './report.ts';
 
 let pickInPage: (() => void) | null = null;
@@ -46,6 +47,18 @@ export async function openFiles(): Promise<void> {
   }
   if (result.value === null) pickInPage?.();
   else if (result.value.length > 0) await importFileRefs(result.value);
+}
+
+/**
+ * An `outbox-changed` event: the outbox takes the items; a ChangeSet on screen whose item has
+ * just settled is reloaded so its status and timeline follow.
+ */
+export function handleOutboxChanged(items: Parameters<typeof applyOutboxChanged>[0]): void {
+  const settled = applyOutboxChanged(items);
+  if (settled.size === 0) return;
+  const { list, selectedId } = slice('changesets');
+  if (selectedId && settled.has(selectedId)) void loadChangeSetDetail(selectedId);
+  if (list && list.items.some((c) => settled.has(c.id))) void loadChangeSets();
 }
 
 export function runMenuCommand(command: MenuCommand): void {

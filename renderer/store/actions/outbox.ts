@@ -1,17 +1,13 @@
 /**
  * The outbox of ChangeSet decisions as the host reports it: loaded at start-up, then replaced by
  * every `outbox-changed` event. "Sync now" flushes it; a failed or never-sent item can be
- * discarded; a 409 conflict ("this ChangeSet changed since your analysis") is resolved by
- * re-analysing the experiment, which replaces the item with a decision on the new version.
+ * discarded. Slice operations only: what other screens do when the outbox changes is the host
+ * events' coordination (`host-events.ts`), and "Re-analyse" on a 409 conflict is a decision
+ * action (`decision.ts`).
  */
 import type { OutboxItem } from '../../../contract/changesets/decisions.ts';
 import { deskApi } from '../host-api.ts';
-import { initialDecision } from '../slices/decision.ts';
 import { patch, slice } from '../store.ts';
-import { loadChangeSetDetail, loadChangeSets } from './changesets.ts';
-import { openExperiment } from './experiment.ts';
-import { navigate } from './navigation.ts';
-import { proposeDecisionForOpenExperiment } from './decision.ts';
 
 /** The newer of two versions of an item (the host's answers and its events may cross). */
 function newer(a: OutboxItem, b: OutboxItem): OutboxItem {
@@ -44,21 +40,17 @@ export async function loadOutbox(): Promise<void> {
 }
 
 /**
- * An `outbox-changed` event: every item, oldest first. When an item of a ChangeSet on screen has
- * just settled (synced: the API moved it; failed: the API refused it), that ChangeSet is
- * reloaded so its status and timeline follow.
+ * Merges the items of an `outbox-changed` event (every item, oldest first) and returns the ids of
+ * the ChangeSets one of whose items has just settled (synced: the API moved it; failed: the API
+ * refused it) — the ones whose status and timeline on screen are now stale.
  */
-export function handleOutboxChanged(items: readonly OutboxItem[]): void {
+export function applyOutboxChanged(items: readonly OutboxItem[]): ReadonlySet<string> {
   const before = new Map((slice('outbox').items ?? []).map((item) => [item.id, item.state]));
   const merged = merge(slice('outbox').items, items);
   patch('outbox', { items: merged, error: null });
-  const settled = new Set(merged
+  return new Set(merged
     .filter((item) => (item.state === 'synced' || item.state === 'failed') && before.get(item.id) !== item.state)
     .map((item) => item.changesetId));
-  if (settled.size === 0) return;
-  const { list, selectedId } = slice('changesets');
-  if (selectedId && settled.has(selectedId)) void loadChangeSetDetail(selectedId);
-  if (list && list.items.some((c) => settled.has(c.id))) void loadChangeSets();
 }
 
 const setBusy = (id: string, busy: boolean): void => {
@@ -111,27 +103,4 @@ export async function discardSuperseded(changesetId: string, also: string | null
     const dropped = await deskApi().discardOutboxItem({ id });
     if (dropped.ok) rememberOutboxItem(dropped.value);
   }
-}
-
-/**
- * "Re-analyse" on a 409 conflict: back to the decision's experiment, which proposes again
- * against the ChangeSet's current version; the analyst's next decision replaces the failed item.
- * An item without an experiment (an approval) opens its ChangeSet instead.
- */
-export async function reanalyseConflict(item: OutboxItem): Promise<void> {
-  if (!item.experimentId) {
-    navigate('changesets');
-    patch('changesets', { selectedId: item.changesetId });
-    await Promise.all([loadChangeSets(), loadChangeSetDetail(item.changesetId)]);
-    return;
-  }
-  const experiment = slice('experiment');
-  if (experiment.experimentId === item.experimentId && experiment.analysis?.experimentId === item.experimentId) {
-    patch('decision', { replacing: item.id, submitted: null, submitError: null, reasonEdited: false });
-    navigate('experiment');
-    await proposeDecisionForOpenExperiment();
-    return;
-  }
-  patch('decision', { ...initialDecision, experimentId: item.experimentId, replacing: item.id });
-  await openExperiment(item.experimentId);
 }

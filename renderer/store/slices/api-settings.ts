@@ -1,7 +1,5 @@
-import type { StateCreator } from 'zustand';
 import type { ApiSettingsView } from '../../../contract/changesets/decisions.ts';
 import type { DeskError } from '../../../contract/desk-api.ts';
-import type { DeskState } from '../state.ts';
 
 /**
  * The ChangeSet API settings (Settings screen, "API"): the base URL and whether a token is set.
@@ -23,4 +21,3 @@ export interface ApiSettingsSlice {
 
 export const initialApiSettings: ApiSettingsState = { view: null, loading: false, saving: false, error: null, saved: false };
 
-export const createApiSettingsSlice: StateCreator<DeskState, [], [], ApiSettingsSlice> = () => ({ apiSettings: initialApiSettings });

@@ -1,8 +1,6 @@
-import type { StateCreator } from 'zustand';
 import type { ChangeSetDetailView, ChangeSetListView, OutboxItem } from '../../../contract/changesets/decisions.ts';
 import type { ChangeSetStatus } from '../../../contract/changesets/schemas.ts';
 import type { DeskError } from '../../../contract/desk-api.ts';
-import type { DeskState } from '../state.ts';
 
 /**
  * A step taken from the ChangeSet detail panel (approve, reject, submit, measure, make
@@ -43,4 +41,3 @@ export const initialChangeSets: ChangeSetsState = {
   detail: null, detailLoading: false, detailError: null, action: initialChangeSetAction,
 };
 
-export const createChangeSetsSlice: StateCreator<DeskState, [], [], ChangeSetsSlice> = () => ({ changesets: initialChangeSets });

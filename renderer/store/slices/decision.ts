@@ -1,7 +1,5 @@
-import type { StateCreator } from 'zustand';
 import type { DecisionProposal, OutboxItem } from '../../../contract/changesets/decisions.ts';
 import type { DeskError } from '../../../contract/desk-api.ts';
-import type { DeskState } from '../state.ts';
 
 /**
  * The Experiment screen's Decision section: the host's proposal for the open experiment (linked
@@ -38,4 +36,3 @@ export const initialDecision: DecisionState = {
   submitting: false, submitError: null, submitted: null, replacing: null, linking: false,
 };
 
-export const createDecisionSlice: StateCreator<DeskState, [], [], DecisionSlice> = () => ({ decision: initialDecision });

@@ -1,8 +1,6 @@
-import type { StateCreator } from 'zustand';
 import type { AnalysisOverrides, DeskError, ExperimentAnalysis } from '../../../contract/desk-api.ts';
 import type { ExperimentReport } from '../../../contract/report.ts';
 import type { CumulativeSeries, RetentionSeries } from '../../arrow/series.ts';
-import type { DeskState } from '../state.ts';
 
 /** One analysis as the screen shows it: the report, and the Arrow series decoded to typed arrays. */
 export interface LoadedAnalysis {
@@ -36,6 +34,3 @@ export const initialExperiment: ExperimentState = {
   experimentId: null, overrides: {}, status: 'idle', analysis: null, error: null,
 };
 
-export const createExperimentSlice: StateCreator<DeskState, [], [], ExperimentSlice> = () => ({
-  experiment: initialExperiment,
-});

@@ -1,6 +1,4 @@
-import type { StateCreator } from 'zustand';
 import type { DeskError, ExperimentListItem } from '../../../contract/desk-api.ts';
-import type { DeskState } from '../state.ts';
 
 /** The experiment list (Experiments screen; empty means first run). */
 export interface ExperimentsState {
@@ -16,6 +14,3 @@ export interface ExperimentsSlice {
 
 export const initialExperiments: ExperimentsState = { items: null, loading: false, error: null };
 
-export const createExperimentsSlice: StateCreator<DeskState, [], [], ExperimentsSlice> = () => ({
-  experiments: initialExperiments,
-});

@@ -1,9 +1,7 @@
 import type { Table } from 'apache-arrow';
-import type { StateCreator } from 'zustand';
 import type { DeskError, FilePreview, FileRef, RejectsPage } from '../../../contract/desk-api.ts';
 import type { ImportSummary } from '../../../contract/import.ts';
 import type { ImportProgressEvent } from '../../format/progress.ts';
-import type { DeskState } from '../state.ts';
 
 /**
  * - `uploading`: files go to the host (`toFileRef`: web uploads);
@@ -61,4 +59,3 @@ export const initialImport: ImportState = {
   rowPreviews: {},
 };
 
-export const createImportSlice: StateCreator<DeskState, [], [], ImportSlice> = () => ({ importer: initialImport });

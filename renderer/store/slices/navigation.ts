@@ -1,5 +1,3 @@
-import type { StateCreator } from 'zustand';
-import type { DeskState } from '../state.ts';
 
 export type Screen = 'import' | 'experiments' | 'experiment' | 'changesets' | 'settings';
 
@@ -18,6 +16,3 @@ export interface NavigationSlice {
 
 export const initialNavigation: NavigationState = { screen: 'import', userNavigated: false, moveFocus: false };
 
-export const createNavigationSlice: StateCreator<DeskState, [], [], NavigationSlice> = () => ({
-  navigation: initialNavigation,
-});

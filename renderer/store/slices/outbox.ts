@@ -1,7 +1,5 @@
-import type { StateCreator } from 'zustand';
 import type { OutboxItem } from '../../../contract/changesets/decisions.ts';
 import type { DeskError } from '../../../contract/desk-api.ts';
-import type { DeskState } from '../state.ts';
 
 /**
  * The durable outbox of ChangeSet decisions as the host reports it (`listOutbox`, then every
@@ -25,4 +23,3 @@ export interface OutboxSlice {
 
 export const initialOutbox: OutboxState = { items: null, loading: false, error: null, syncing: false, busyIds: [] };
 
-export const createOutboxSlice: StateCreator<DeskState, [], [], OutboxSlice> = () => ({ outbox: initialOutbox });

@@ -1,7 +1,5 @@
-import type { StateCreator } from 'zustand';
 import type { DeskError } from '../../../contract/desk-api.ts';
 import type { ReportFormat } from '../../../contract/report-export.ts';
-import type { DeskState } from '../state.ts';
 
 /**
  * Exporting the open experiment's decision report (docs/reports.md): the export dialog (opened by the
@@ -24,6 +22,3 @@ export interface ReportSlice {
 
 export const initialReportExport: ReportExportState = { open: false, format: 'pdf', status: 'idle', error: null, saved: null };
 
-export const createReportSlice: StateCreator<DeskState, [], [], ReportSlice> = () => ({
-  reportExport: initialReportExport,
-});

@@ -1,6 +1,4 @@
-import type { StateCreator } from 'zustand';
 import type { DeskError, DeskSettings } from '../../../contract/desk-api.ts';
-import type { DeskState } from '../state.ts';
 
 /** The analyst's settings (Settings screen; defaults of the Experiment screen's controls). */
 export interface SettingsState {
@@ -20,4 +18,3 @@ export interface SettingsSlice {
 
 export const initialSettings: SettingsState = { values: null, loading: false, saving: false, error: null, saved: false };
 
-export const createSettingsSlice: StateCreator<DeskState, [], [], SettingsSlice> = () => ({ settings: initialSettings });
