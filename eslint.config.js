@@ -100,6 +100,44 @@ const cliBoundary = {
   },
 };
 
+/**
+ * Layers inside a layer (docs/architecture.md, "Layers inside data/ and renderer/"): the files
+ * under `files` may not import a module of a sibling or ancestor folder named in `folders` (at any
+ * depth, like VS Code's layer rules), nor one whose file name matches `modules`. These use typescript-eslint's twin of
+ * `no-restricted-imports` so that they add to the outer layer's rule: flat config replaces a
+ * rule's options when two blocks set the same rule for one file.
+ */
+function innerLayer(files, { folders = [], modules = [] }, message) {
+  const patterns = [
+    // Only `./` and `../` before the folder: the layer's own folders, not e.g. contract/changesets/.
+    ...(folders.length > 0 ? [{ regex: `^(\\./|(\\.\\./)+)(${folders.join('|')})/`, message }] : []),
+    ...modules.map((module) => ({ regex: `(^|/)${module}$`, message })),
+  ];
+  return { files, ignores: ['**/*.test.ts', '**/*.test.tsx'], rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] } };
+}
+
+const DATA_FOLDERS = ['analysis', 'arrow', 'changesets', 'definitions', 'import', 'metrics', 'report', 'service', 'simulate'];
+const except = (folders, ...allowed) => folders.filter((folder) => !allowed.includes(folder));
+
+const dataLayers = [
+  innerLayer(['data/*.ts'], { folders: DATA_FOLDERS }, 'data/\'s base (database, migrations, errors, version) imports no data/ subfolder.'),
+  innerLayer(['data/import/**/*.ts', 'data/metrics/**/*.ts', 'data/definitions/**/*.ts'], { folders: ['analysis', 'arrow', 'changesets', 'report', 'service', 'simulate'] },
+    'import/, metrics/ and definitions/ turn files into rows and sums: no analysis, report, ChangeSet, Arrow or service code.'),
+  innerLayer(['data/analysis/**/*.ts'], { folders: ['changesets', 'report', 'service', 'simulate'] }, 'analysis/ builds the ExperimentReport: reports, ChangeSets and the service build on it, not the other way.'),
+  innerLayer(['data/report/**/*.ts'], { folders: ['changesets', 'service', 'simulate'] }, 'report/ renders an analysis and a ChangeSet it is given: it does not fetch ChangeSets or call the service.'),
+  innerLayer(['data/changesets/**/*.ts'], { folders: except(DATA_FOLDERS, 'changesets') }, 'changesets/ is given analyses and proofs as values: it imports no other data/ folder.'),
+  innerLayer(['data/simulate/**/*.ts', 'data/arrow/**/*.ts'], { folders: except(DATA_FOLDERS, 'simulate', 'arrow') }, 'simulate/ and arrow/ are leaves: they import only data/\'s base.'),
+];
+
+const rendererLayers = [
+  innerLayer(['renderer/components/**/*.{ts,tsx}'], { folders: ['screens', 'host'], modules: ['host-api\\.ts'] }, 'components/ are shared pieces: no screens, and never the host (actions call it; renderer/README.md).'),
+  innerLayer(['renderer/screens/**/*.{ts,tsx}'], { folders: ['host'], modules: ['host-api\\.ts'] }, 'screens call store actions, never the host (renderer/README.md).'),
+  innerLayer(['renderer/store/slices/**/*.ts'], { folders: ['actions', 'host', 'components', 'screens'], modules: ['store\\.ts', 'host-api\\.ts'] }, 'slices hold state types and initial values only.'),
+  innerLayer(['renderer/store/*.ts', 'renderer/store/actions/**/*.ts'], { folders: ['components', 'screens', 'host'] }, 'the store reaches the host through host-api.ts and knows no React component.'),
+  innerLayer(['renderer/format/**/*.ts', 'renderer/arrow/**/*.ts', 'renderer/charts/**/*.ts'], { folders: ['store', 'components', 'screens', 'host'] }, 'format/, arrow/ and charts/ are pure helpers: no store, no React, no host.'),
+  innerLayer(['renderer/host/**/*.ts'], { folders: ['store', 'components', 'screens'] }, 'host/ implements DeskApi: it knows no store or UI.'),
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'test-artifacts/**', 'bin/**', 'scratch/**'] },
   js.configs.recommended,
@@ -121,4 +159,6 @@ export default tseslint.config(
   rendererBoundary,
   hostBoundary,
   cliBoundary,
+  ...dataLayers,
+  ...rendererLayers,
 );

@@ -45,3 +45,61 @@ describe('import boundaries (docs/architecture.md)', () => {
     expect(await boundaryErrors('data/probe.ts', `import { analyzeMetric } from '../stats/index.ts';\nexport const x = analyzeMetric;\n`)).toEqual([]);
   });
 });
+
+/** `import { x } from '<from>'` as one statement, for the inner-layer cases. */
+const importing = (from: string): string => `import { x } from '${from}';\nexport const y = x;\n`;
+
+describe('layers inside data/ (docs/architecture.md)', () => {
+  it('data/\'s base imports no data/ subfolder', async () => {
+    expect(await boundaryErrors('data/probe.ts', importing('./metrics/filters.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('data/probe.ts', importing('./user-error.ts'))).toEqual([]);
+  });
+  it('metrics/, import/ and definitions/ may not import report/, analysis/, changesets/ or the service, at any depth', async () => {
+    expect(await boundaryErrors('data/metrics/probe.ts', importing('../report/render-html.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('data/metrics/nested/probe.ts', importing('../../report/render-html.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('data/import/probe.ts', importing('../analysis/analyze.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('data/definitions/probe.ts', importing('../service/desk-service.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('data/metrics/probe.ts', importing('../import/mapping.ts'))).toEqual([]);
+    expect(await boundaryErrors('data/metrics/probe.ts', importing('../../contract/changesets/lifecycle.ts'))).toEqual([]);
+  });
+  it('analysis/ may not import report/; report/ may import analysis/ but not changesets/', async () => {
+    expect(await boundaryErrors('data/analysis/probe.ts', importing('../report/build-report-model.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('data/report/probe.ts', importing('../changesets/client.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('data/report/probe.ts', importing('../analysis/analyze.ts'))).toEqual([]);
+  });
+  it('changesets/, simulate/ and arrow/ import no other data/ folder', async () => {
+    expect(await boundaryErrors('data/changesets/probe.ts', importing('../analysis/analyze.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('data/simulate/probe.ts', importing('../import/import-file.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('data/arrow/probe.ts', importing('../metrics/filters.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('data/changesets/probe.ts', importing('../database.ts'))).toEqual([]);
+    expect(await boundaryErrors('data/changesets/probe.ts', importing('./outbox.ts'))).toEqual([]);
+  });
+  it('the service may import every data/ folder', async () => {
+    expect(await boundaryErrors('data/service/probe.ts', importing('../report/export-report.ts'))).toEqual([]);
+  });
+});
+
+describe('layers inside renderer/ (docs/architecture.md, renderer/README.md)', () => {
+  it('components/ and screens/ never reach the host', async () => {
+    expect(await boundaryErrors('renderer/components/probe.tsx', importing('../host/desk.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('renderer/components/probe.tsx', importing('../store/host-api.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('renderer/screens/probe.tsx', importing('../host/web-desk.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('renderer/screens/probe.tsx', importing('../store/actions/report.ts'))).toEqual([]);
+  });
+  it('components/ may not import screens/', async () => {
+    expect(await boundaryErrors('renderer/components/probe.tsx', importing('../screens/ExportDialog.tsx'))).toHaveLength(1);
+    expect(await boundaryErrors('renderer/components/probe.tsx', importing('./Badge.tsx'))).toEqual([]);
+  });
+  it('slices hold data only: no actions, no store', async () => {
+    expect(await boundaryErrors('renderer/store/slices/probe.ts', importing('../actions/outbox.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('renderer/store/slices/probe.ts', importing('../store.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('renderer/store/slices/probe.ts', importing('./decision.ts'))).toEqual([]);
+  });
+  it('actions know no React; format/, arrow/ and host/ know no store', async () => {
+    expect(await boundaryErrors('renderer/store/actions/probe.ts', importing('../../components/Badge.tsx'))).toHaveLength(1);
+    expect(await boundaryErrors('renderer/format/probe.ts', importing('../store/store.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('renderer/host/probe.ts', importing('../store/store.ts'))).toHaveLength(1);
+    expect(await boundaryErrors('renderer/store/actions/probe.ts', importing('../host-api.ts'))).toEqual([]);
+    expect(await boundaryErrors('renderer/format/probe.ts', importing('../../contract/number-format.ts'))).toEqual([]);
+  });
+});
